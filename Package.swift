@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+// stageset-agent: a systemd host agent that rolls Kubernetes manifests out in ordered, gated stages.
+// Targets are layered; imports only go downward (see docs/architecture.md).
+import PackageDescription
+
+let package = Package(
+    name: "stageset-agent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stageset-agent", targets: ["stageset-agent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.4.0"),
+    ],
+    targets: [
+        // Data formats
+        .target(name: "JSON"),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "YAML", dependencies: ["CYAML", "JSON"]),
+
+        // Cryptography: OpenSSL 3 primitives, age
+        .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("ssl")]),
+        .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"]),
+        .target(name: "AgeCrypto", dependencies: ["CryptoPrimitives"]),
+
+        // HTTP over libcurl
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "HTTP", dependencies: ["CCurl"]),
+
+        // Host facilities: "Secrets" as directories or systemd credentials; external programs
+        .target(name: "HostSecrets"),
+        .target(name: "HostProcess", dependencies: [
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+
+        // Configuration model
+        .target(name: "StageSpec", dependencies: ["YAML", "JSON"]),
+
+        // Sources and build
+        .target(name: "Fetch", dependencies: ["StageSpec", "HostSecrets", "HostProcess"]),
+        .target(name: "Build", dependencies: ["Fetch", "YAML", "JSON"]),
+
+        // The stage engine
+        .target(name: "Rollout", dependencies: ["StageSpec", "Fetch", "Build", "JSON"]),
+
+        // The executable
+        .executableTarget(name: "stageset-agent", dependencies: [
+            "StageSpec", "Fetch", "Build", "Rollout", "HostSecrets", "YAML", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Test tools (never shipped): shared test helpers and the Kubernetes API emulator
+        .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
+        .target(name: "CKubeEmulatorShims", dependencies: ["COpenSSL"], linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+        .target(name: "KubeEmulator", dependencies: ["COpenSSL", "CKubeEmulatorShims", "TestSupport"], exclude: ["README.md"]),
+        .executableTarget(name: "kube-emulator", dependencies: ["KubeEmulator"]),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON", "TestSupport"]),
+        .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives", "TestSupport"]),
+        .testTarget(name: "AgeCryptoTests", dependencies: ["AgeCrypto", "CryptoPrimitives", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], exclude: ["Servers"]),
+        .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport"]),
+        .testTarget(name: "HostSecretsTests", dependencies: ["HostSecrets"]),
+        .testTarget(name: "HostProcessTests", dependencies: ["HostProcess"]),
+        .testTarget(name: "StageSpecTests", dependencies: ["StageSpec"]),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch", "StageSpec", "HostSecrets", "TestSupport"], exclude: ["Servers"]),
+        .testTarget(name: "BuildTests", dependencies: ["Build", "Fetch", "JSON"]),
+        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "StageSpec", "Fetch", "Build", "HostSecrets"]),
+    ]
+)

@@ -1,0 +1,10 @@
+#include "CKubeEmulatorShims.h"
+#include <signal.h>
+
+int kube_emulator_ssl_ctx_require_tls12(SSL_CTX *context) {
+    return (int)SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+}
+
+void kube_emulator_ignore_sigpipe(void) {
+    signal(SIGPIPE, SIG_IGN);
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Build
+import Fetch
+import HostSecrets
+import JSON
+import Rollout
+import StageSpec
+import YAML
+
+struct BuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Resolve, fetch and build stages; print the objects as multi-document YAML (Secret values masked).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Only this StageSet (NAME or NAMESPACE/NAME).")
+    var stageset: String?
+
+    @Option(name: .long, help: "Only this stage.")
+    var stage: String?
+
+    @Flag(name: .long, help: "Print Secret data and stringData values instead of masking them.")
+    var showSecrets = false
+
+    func run() async throws {
+        let configuration = try loadConfiguration(global.configPath)
+        let stageSets = configuration.stageSets(named: stageset)
+        if stageSets.isEmpty {
+            throw ValidationError("no StageSet named \"\(stageset ?? "")\" in \(global.configPath)")
+        }
+        let secrets = HostSecretStore(secretsDirectory: global.secretsDirectory)
+        let git = GitSource(cacheDirectory: global.stateDirectory + "/git", secrets: secrets)
+        let renderer = StageRenderer(fetcher: SourceFetcher(git: git))
+        var problems = false
+        var output = ""
+        for stageSet in stageSets {
+            let stages = stageSet.spec.stages.filter { stage == nil || $0.name == stage }
+            if let stage, stages.isEmpty {
+                throw ValidationError("StageSet \(stageSet.key) has no stage named \"\(stage)\"")
+            }
+            let pins: PinnedSources
+            do {
+                pins = try await renderer.fetcher.pin(stageSet, in: configuration, stages: stages)
+            } catch {
+                writeStandardError("StageSet \(stageSet.key): \(error)\n")
+                problems = true
+                continue
+            }
+            for stage in stages {
+                do {
+                    let rendered = try await renderer.render(stage, of: stageSet, in: configuration, pins: pins)
+                    for entry in rendered.skipped {
+                        writeStandardError("StageSet \(stageSet.key) stage \(stage.name): skipped \(entry)\n")
+                    }
+                    output += "# StageSet \(stageSet.key), stage \(stage.name), revision \(rendered.revision)\n"
+                    for object in rendered.objects {
+                        let value = showSecrets ? object.value : SecretMasking.masked(object.value)
+                        output += "---\n" + YAMLEmitter().emit(.object(value))
+                    }
+                } catch {
+                    writeStandardError("StageSet \(stageSet.key) stage \(stage.name): \(error)\n")
+                    problems = true
+                }
+            }
+        }
+        print(output, terminator: "")
+        if problems { throw ExitCode.problemsFound }
+    }
+}
