@@ -66,11 +66,12 @@ let package = Package(
         .testTarget(name: "AgeCryptoTests", dependencies: ["AgeCrypto", "CryptoPrimitives", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport"]),
-        .testTarget(name: "HostSecretsTests", dependencies: ["HostSecrets"]),
+        .testTarget(name: "HostSecretsTests", dependencies: ["HostSecrets", "TestSupport"]),
         .testTarget(name: "HostProcessTests", dependencies: ["HostProcess"]),
         .testTarget(name: "StageSpecTests", dependencies: ["StageSpec"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "StageSpec", "HostSecrets", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "BuildTests", dependencies: ["Build", "Fetch", "JSON"]),
+        .testTarget(name: "AgentCLITests", dependencies: ["stageset-agent", "TestSupport"]),
         .testTarget(name: "RolloutTests", dependencies: ["Rollout", "StageSpec", "Fetch", "Build", "HostSecrets"]),
     ]
 )
