@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("ssl")]),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"]),
         .target(name: "AgeCrypto", dependencies: ["CryptoPrimitives"]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "OpenPGP", dependencies: ["CryptoPrimitives", "CZlib"]),
 
         // HTTP over libcurl
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
@@ -37,6 +39,9 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
 
+        // The Kubernetes client: kubeconfig, discovery, server-side apply, kstatus
+        .target(name: "Kube", dependencies: ["HTTP", "JSON", "YAML", "HostProcess"]),
+
         // Configuration model
         .target(name: "StageSpec", dependencies: ["YAML", "JSON"]),
 
@@ -44,12 +49,18 @@ let package = Package(
         .target(name: "Fetch", dependencies: ["StageSpec", "HostSecrets", "HostProcess"]),
         .target(name: "Build", dependencies: ["Fetch", "YAML", "JSON"]),
 
+        // State directory: status, inventory, (later) the rollback store
+        .target(name: "Store"),
+
         // The stage engine
-        .target(name: "Rollout", dependencies: ["StageSpec", "Fetch", "Build", "JSON"]),
+        .target(name: "Rollout", dependencies: [
+            "StageSpec", "Fetch", "Build", "Store", "Kube", "JSON", "YAML", "CryptoPrimitives",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // The executable
         .executableTarget(name: "stageset-agent", dependencies: [
-            "StageSpec", "Fetch", "Build", "Rollout", "HostSecrets", "YAML", "JSON",
+            "StageSpec", "Fetch", "Build", "Rollout", "Kube", "Store", "HostSecrets", "YAML", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -64,14 +75,17 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON", "TestSupport"]),
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives", "TestSupport"]),
         .testTarget(name: "AgeCryptoTests", dependencies: ["AgeCrypto", "CryptoPrimitives", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "OpenPGPTests", dependencies: ["OpenPGP", "CryptoPrimitives", "TestSupport"], exclude: ["Generators"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport"]),
+        .testTarget(name: "KubeTests", dependencies: ["Kube", "HTTP", "JSON", "KubeEmulator", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "HostSecretsTests", dependencies: ["HostSecrets", "TestSupport"]),
         .testTarget(name: "HostProcessTests", dependencies: ["HostProcess"]),
         .testTarget(name: "StageSpecTests", dependencies: ["StageSpec"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "StageSpec", "HostSecrets", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "BuildTests", dependencies: ["Build", "Fetch", "JSON"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "AgentCLITests", dependencies: ["stageset-agent", "TestSupport"]),
-        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "StageSpec", "Fetch", "Build", "HostSecrets"]),
+        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "StageSpec", "Fetch", "Build", "Store", "Kube", "KubeEmulator", "HostSecrets", "JSON", "TestSupport"]),
     ]
 )

@@ -1,14 +1,13 @@
 import Foundation
-import TestSupport
 
 /// A real Git repository made for a test: a working clone to commit in and a bare
 /// repository that servers export.
-final class GitFixture: @unchecked Sendable {
-    let scratch: ScratchDirectory
-    let work: String
-    let bare: String
+public final class GitFixture: @unchecked Sendable {
+    public let scratch: ScratchDirectory
+    public let work: String
+    public let bare: String
 
-    init() throws {
+    public init() throws {
         scratch = try ScratchDirectory("git")
         work = scratch.file("work")
         bare = scratch.file("served/repo.git")
@@ -17,17 +16,17 @@ final class GitFixture: @unchecked Sendable {
         try Shell.check("git", ["init", "--quiet", "--bare", bare])
     }
 
-    var fileURL: String { "file://" + bare }
+    public var fileURL: String { "file://" + bare }
 
     @discardableResult
-    func git(_ arguments: [String]) throws -> String {
+    public func git(_ arguments: [String]) throws -> String {
         try Shell.check("git", ["-c", "user.email=test@example.invalid", "-c", "user.name=Test", "-c", "commit.gpgsign=false"] + arguments,
             in: work).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Writes files, commits them, pushes every ref, and returns the commit hash.
     @discardableResult
-    func commit(_ files: [String: String], message: String = "change", removing: [String] = []) throws -> String {
+    public func commit(_ files: [String: String], message: String = "change", removing: [String] = []) throws -> String {
         for (path, text) in files {
             try scratch.write("work/" + path, text)
         }
@@ -38,11 +37,11 @@ final class GitFixture: @unchecked Sendable {
         return try git(["rev-parse", "HEAD"])
     }
 
-    func push() throws {
+    public func push() throws {
         try git(["push", "--quiet", "--force", "--mirror", bare])
     }
 
-    func tag(_ name: String, annotated: Bool = false) throws {
+    public func tag(_ name: String, annotated: Bool = false) throws {
         if annotated {
             try git(["tag", "-a", name, "-m", "release \(name)"])
         } else {
@@ -52,7 +51,7 @@ final class GitFixture: @unchecked Sendable {
     }
 }
 
-let sampleManifest = """
+public let sampleManifest = """
     apiVersion: v1
     kind: ConfigMap
     metadata:

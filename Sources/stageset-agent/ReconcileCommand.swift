@@ -1,0 +1,80 @@
+import ArgumentParser
+import Fetch
+import HostSecrets
+import Logging
+import Rollout
+import StageSpec
+import Store
+
+/// Options for commands that talk to a cluster.
+struct ClusterOptions: ParsableArguments {
+    @Option(name: .long, help: "kubeconfig file (used by StageSets without spec.kubeConfig; default $KUBECONFIG, then ~/.kube/config).")
+    var kubeconfig: String?
+
+    @Option(name: .long, help: "kubeconfig context (default: the file's current-context).")
+    var context: String?
+}
+
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Run a reconcile pass: pin sources, apply every stage in order, wait until ready, prune.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var cluster: ClusterOptions
+
+    @Flag(name: .long, help: "Run one pass in the foreground and exit (0 when every StageSet is Ready, 1 otherwise).")
+    var once = false
+
+    @Option(name: .long, help: "Only this StageSet (NAME or NAMESPACE/NAME).")
+    var stageset: String?
+
+    @Option(name: .long, help: "Only this stage (the other stages and their objects are left alone).")
+    var stage: String?
+
+    func run() async throws {
+        guard once else {
+            throw ValidationError("asking a running daemon for a pass is not available yet; use --once to run a pass in the foreground")
+        }
+        let configuration = try loadConfiguration(global.configPath)
+        let stageSets = configuration.stageSets(named: stageset)
+        if stageSets.isEmpty {
+            throw ValidationError("no StageSet named \"\(stageset ?? "")\" in \(global.configPath)")
+        }
+        let logger = AgentLogging.logger()
+        var allReady = true
+        for stageSet in stageSets {
+            if let stage, !stageSet.spec.stages.contains(where: { $0.name == stage }) {
+                throw ValidationError("StageSet \(stageSet.key) has no stage named \"\(stage)\"")
+            }
+            let reconciler = AgentWiring.reconciler(for: stageSet, configuration: configuration, global: global, cluster: cluster, logger: logger)
+            let outcome = await reconciler.reconcile(onlyStage: stage)
+            print(PassSummary.render(stageSet: stageSet, outcome: outcome))
+            if !outcome.isReady { allReady = false }
+        }
+        if !allReady { throw ExitCode.problemsFound }
+    }
+}
+
+/// The per-stage summary `reconcile --once` prints.
+enum PassSummary {
+    static func render(stageSet: StageSet, outcome: PassOutcome) -> String {
+        let ready = outcome.isReady ? "Ready" : "Not ready"
+        var lines = ["StageSet \(stageSet.key): \(ready) (\(outcome.reason.rawValue)): \(outcome.message)"]
+        let width = stageSet.spec.stages.map(\.name.count).max() ?? 0
+        for stage in stageSet.spec.stages {
+            let name = stage.name + String(repeating: " ", count: width - stage.name.count)
+            guard let result = outcome.stages.first(where: { $0.name == stage.name }) else {
+                lines.append("  \(name)  not reached")
+                continue
+            }
+            let counts = result.actions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            var line = "  \(name)  \(result.phase.rawValue)  \(result.revision ?? "-")"
+            if !counts.isEmpty { line += "  \(counts)" }
+            if !result.message.isEmpty { line += "\n    \(result.message)" }
+            lines.append(line)
+        }
+        for object in outcome.pruned { lines.append("  pruned \(object)") }
+        return lines.joined(separator: "\n")
+    }
+}
