@@ -70,6 +70,11 @@ let package = Package(
         .target(name: "CKubeEmulatorShims", dependencies: ["COpenSSL"], linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "KubeEmulator", dependencies: ["COpenSSL", "CKubeEmulatorShims", "TestSupport"], exclude: ["README.md"]),
         .executableTarget(name: "kube-emulator", dependencies: ["KubeEmulator"]),
+        .executableTarget(name: "stageset-agent-bench", dependencies: [
+            "Rollout", "Kube", "KubeEmulator", "HTTP", "Fetch", "StageSpec", "Store", "HostSecrets", "JSON", "YAML", "TestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON", "TestSupport"]),
@@ -85,7 +90,7 @@ let package = Package(
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "StageSpec", "HostSecrets", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "BuildTests", dependencies: ["Build", "Fetch", "JSON"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
-        .testTarget(name: "AgentCLITests", dependencies: ["stageset-agent", "TestSupport"]),
+        .testTarget(name: "AgentCLITests", dependencies: ["stageset-agent", "KubeEmulator", "TestSupport"]),
         .testTarget(name: "RolloutTests", dependencies: ["Rollout", "StageSpec", "Fetch", "Build", "Store", "Kube", "KubeEmulator", "HostSecrets", "JSON", "TestSupport"]),
     ]
 )

@@ -34,6 +34,10 @@ final class TLSServer: @unchecked Sendable {
         }
         if let names = SSL_load_client_CA_file(clientCAPath) { SSL_CTX_set_client_CA_list(context, names) }
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+        // Resumed sessions of clients that presented a certificate need a session id context,
+        // or OpenSSL aborts the resumption with an internal_error alert (as clients reuse sessions).
+        let sessionContext = Array("kube-emulator".utf8)
+        _ = sessionContext.withUnsafeBufferPointer { SSL_CTX_set_session_id_context(context, $0.baseAddress, UInt32($0.count)) }
         self.context = context
 
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -66,12 +66,12 @@ public enum UnifiedDiff {
                 result.append(Edit(kind: .keep, text: old[row], oldIndex: row, newIndex: column))
                 row += 1
                 column += 1
-            } else if column < columns && (row == rows || lengths[row][column + 1] >= lengths[row + 1][column]) {
-                result.append(Edit(kind: .insert, text: new[column], oldIndex: row, newIndex: column))
-                column += 1
-            } else {
+            } else if row < rows && (column == columns || lengths[row + 1][column] >= lengths[row][column + 1]) {
                 result.append(Edit(kind: .delete, text: old[row], oldIndex: row, newIndex: column))
                 row += 1
+            } else {
+                result.append(Edit(kind: .insert, text: new[column], oldIndex: row, newIndex: column))
+                column += 1
             }
         }
         return result
