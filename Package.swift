@@ -28,6 +28,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "OpenPGP", dependencies: ["CryptoPrimitives", "CZlib"]),
 
+        // SOPS decryption (stores, MAC, key groups) with age and OpenPGP keys
+        .target(name: "SOPS", dependencies: ["JSON", "YAML", "CryptoPrimitives", "AgeCrypto", "OpenPGP", "HostSecrets"]),
+
         // HTTP over libcurl
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "HTTP", dependencies: ["CCurl"]),
@@ -46,27 +49,28 @@ let package = Package(
         .target(name: "StageSpec", dependencies: ["YAML", "JSON"]),
 
         // Sources and build
-        .target(name: "Fetch", dependencies: ["StageSpec", "HostSecrets", "HostProcess"]),
-        .target(name: "Build", dependencies: ["Fetch", "YAML", "JSON"]),
+        .target(name: "Fetch", dependencies: ["StageSpec", "HostSecrets", "HostProcess", "HTTP", "CryptoPrimitives", "JSON"]),
+        .target(name: "Build", dependencies: ["Fetch", "StageSpec", "HostProcess", "YAML", "JSON"]),
 
         // State directory: status, inventory, (later) the rollback store
         .target(name: "Store"),
 
         // The stage engine
         .target(name: "Rollout", dependencies: [
-            "StageSpec", "Fetch", "Build", "Store", "Kube", "JSON", "YAML", "CryptoPrimitives",
+            "StageSpec", "Fetch", "Build", "Store", "Kube", "SOPS", "HostSecrets", "JSON", "YAML", "CryptoPrimitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // The executable
         .executableTarget(name: "stageset-agent", dependencies: [
-            "StageSpec", "Fetch", "Build", "Rollout", "Kube", "Store", "HostSecrets", "YAML", "JSON",
+            "StageSpec", "Fetch", "Build", "Rollout", "Kube", "Store", "SOPS", "HTTP", "HostSecrets", "YAML", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Test tools (never shipped): shared test helpers and the Kubernetes API emulator
-        .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport"),
+        .target(name: "CTestSupportShims", path: "Tests/CTestSupportShims"),
+        .target(name: "TestSupport", dependencies: ["JSON", "CTestSupportShims"], path: "Tests/TestSupport"),
         .target(name: "CKubeEmulatorShims", dependencies: ["COpenSSL"], linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "KubeEmulator", dependencies: ["COpenSSL", "CKubeEmulatorShims", "TestSupport"], exclude: ["README.md"]),
         .executableTarget(name: "kube-emulator", dependencies: ["KubeEmulator"]),
@@ -81,6 +85,7 @@ let package = Package(
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives", "TestSupport"]),
         .testTarget(name: "AgeCryptoTests", dependencies: ["AgeCrypto", "CryptoPrimitives", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "OpenPGPTests", dependencies: ["OpenPGP", "CryptoPrimitives", "TestSupport"], exclude: ["Generators"]),
+        .testTarget(name: "SOPSTests", dependencies: ["SOPS", "OpenPGP", "JSON", "YAML", "CryptoPrimitives", "AgeCrypto", "HostSecrets", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport"]),
         .testTarget(name: "KubeTests", dependencies: ["Kube", "HTTP", "JSON", "KubeEmulator", "TestSupport"], exclude: ["Servers"]),
@@ -88,7 +93,7 @@ let package = Package(
         .testTarget(name: "HostProcessTests", dependencies: ["HostProcess"]),
         .testTarget(name: "StageSpecTests", dependencies: ["StageSpec"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "StageSpec", "HostSecrets", "TestSupport"], exclude: ["Servers"]),
-        .testTarget(name: "BuildTests", dependencies: ["Build", "Fetch", "JSON"]),
+        .testTarget(name: "BuildTests", dependencies: ["Build", "Fetch", "StageSpec", "JSON", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "AgentCLITests", dependencies: ["stageset-agent", "KubeEmulator", "TestSupport"]),
         .testTarget(name: "RolloutTests", dependencies: ["Rollout", "StageSpec", "Fetch", "Build", "Store", "Kube", "KubeEmulator", "HostSecrets", "JSON", "TestSupport"]),

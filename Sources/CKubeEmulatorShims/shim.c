@@ -1,3 +1,5 @@
+#define _GNU_SOURCE
+#include <sys/socket.h>
 #include "CKubeEmulatorShims.h"
 #include <signal.h>
 
@@ -7,4 +9,8 @@ int kube_emulator_ssl_ctx_require_tls12(SSL_CTX *context) {
 
 void kube_emulator_ignore_sigpipe(void) {
     signal(SIGPIPE, SIG_IGN);
+}
+
+int kube_emulator_accept_cloexec(int descriptor) {
+    return accept4(descriptor, NULL, NULL, SOCK_CLOEXEC);
 }

@@ -3,7 +3,8 @@
 /// directories only, `!` re-includes, and the last matching rule wins.
 public struct IgnoreRules: Sendable, Hashable {
     struct Rule: Sendable, Hashable {
-        var pattern: [Character]
+        /// The pattern's UTF-8 bytes; matching works on bytes, which keeps large trees cheap.
+        var pattern: [UInt8]
         var negated: Bool
         var directoryOnly: Bool
         var anchored: Bool
@@ -65,47 +66,48 @@ public struct IgnoreRules: Sendable, Hashable {
             let anchored = line.contains("/")
             if line.hasPrefix("/") { line = line.dropFirst() }
             if line.isEmpty { continue }
-            rules.append(Rule(pattern: Array(line), negated: negated, directoryOnly: directoryOnly, anchored: anchored))
+            rules.append(Rule(pattern: Array(line.utf8), negated: negated, directoryOnly: directoryOnly, anchored: anchored))
         }
     }
 
     /// True when the file at `path` (relative to the source root) is excluded, directly or
     /// through one of its parent directories.
     public func isIgnored(_ path: String) -> Bool {
-        let components = path.split(separator: "/").map(String.init)
-        for depth in 1..<max(components.count, 1) {
-            if matches(components[0..<depth].joined(separator: "/"), isDirectory: true) == true { return true }
+        let bytes = Array(path.utf8)
+        var slash = bytes.startIndex
+        while let next = bytes[slash...].firstIndex(of: UInt8(ascii: "/")) {
+            if matches(bytes[..<next], isDirectory: true) == true { return true }
+            slash = next + 1
         }
-        return matches(path, isDirectory: false) ?? false
+        return matches(bytes[...], isDirectory: false) ?? false
     }
 
     /// The verdict of the last matching rule, or `nil` when none matches.
-    private func matches(_ path: String, isDirectory: Bool) -> Bool? {
+    private func matches(_ path: ArraySlice<UInt8>, isDirectory: Bool) -> Bool? {
         var verdict: Bool?
-        let pathCharacters = Array(path)
-        let name = Array(path.split(separator: "/").last.map(String.init) ?? path)
+        let name = path.lastIndex(of: UInt8(ascii: "/")).map { path[($0 + 1)...] } ?? path
         for rule in rules {
             if rule.directoryOnly && !isDirectory { continue }
-            let matched = rule.anchored ? Self.glob(rule.pattern[...], pathCharacters[...]) : Self.glob(rule.pattern[...], name[...])
+            let matched = rule.anchored ? Self.glob(rule.pattern[...], path) : Self.glob(rule.pattern[...], name)
             if matched { verdict = !rule.negated }
         }
         return verdict
     }
 
-    static func glob(_ pattern: ArraySlice<Character>, _ text: ArraySlice<Character>) -> Bool {
+    static func glob(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>) -> Bool {
         var pattern = pattern
         var text = text
         while let token = pattern.first {
             switch token {
-            case "*":
-                if pattern.dropFirst().first == "*" {
+            case UInt8(ascii: "*"):
+                if pattern.dropFirst().first == UInt8(ascii: "*") {
                     var rest = pattern.dropFirst(2)
-                    if rest.first == "/" { rest = rest.dropFirst() }
+                    if rest.first == UInt8(ascii: "/") { rest = rest.dropFirst() }
                     if rest.isEmpty { return true }
                     var candidate = text
                     while true {
                         if glob(rest, candidate) { return true }
-                        guard let slash = candidate.firstIndex(of: "/") else { return false }
+                        guard let slash = candidate.firstIndex(of: UInt8(ascii: "/")) else { return false }
                         candidate = candidate[(slash + 1)...]
                     }
                 }
@@ -113,25 +115,25 @@ public struct IgnoreRules: Sendable, Hashable {
                 var candidate = text
                 while true {
                     if glob(rest, candidate) { return true }
-                    guard let first = candidate.first, first != "/" else { return false }
+                    guard let first = candidate.first, first != UInt8(ascii: "/") else { return false }
                     candidate = candidate.dropFirst()
                 }
-            case "?":
-                guard let first = text.first, first != "/" else { return false }
+            case UInt8(ascii: "?"):
+                guard let first = text.first, first != UInt8(ascii: "/") else { return false }
                 pattern = pattern.dropFirst()
                 text = text.dropFirst()
-            case "[":
-                guard let close = pattern.dropFirst().firstIndex(of: "]"), let first = text.first, first != "/" else { return false }
+            case UInt8(ascii: "["):
+                guard let close = pattern.dropFirst().firstIndex(of: UInt8(ascii: "]")), let first = text.first, first != UInt8(ascii: "/") else { return false }
                 var set = pattern[(pattern.startIndex + 1)..<close]
                 var negate = false
-                if set.first == "!" || set.first == "^" {
+                if set.first == UInt8(ascii: "!") || set.first == UInt8(ascii: "^") {
                     negate = true
                     set = set.dropFirst()
                 }
                 var found = false
                 var index = set.startIndex
                 while index < set.endIndex {
-                    if index + 2 < set.endIndex, set[index + 1] == "-" {
+                    if index + 2 < set.endIndex, set[index + 1] == UInt8(ascii: "-") {
                         if set[index] <= first && first <= set[index + 2] { found = true }
                         index += 3
                     } else {
@@ -142,8 +144,8 @@ public struct IgnoreRules: Sendable, Hashable {
                 guard found != negate else { return false }
                 pattern = pattern[(close + 1)...]
                 text = text.dropFirst()
-            case "\\":
-                let literal = pattern.dropFirst().first ?? "\\"
+            case UInt8(ascii: "\\"):
+                let literal = pattern.dropFirst().first ?? UInt8(ascii: "\\")
                 guard text.first == literal else { return false }
                 pattern = pattern.dropFirst(2)
                 text = text.dropFirst()

@@ -40,7 +40,7 @@ final class TLSServer: @unchecked Sendable {
         _ = sessionContext.withUnsafeBufferPointer { SSL_CTX_set_session_id_context(context, $0.baseAddress, UInt32($0.count)) }
         self.context = context
 
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else {
             SSL_CTX_free(context)
             throw KubeEmulatorError(.listenFailed, "socket() failed: errno \(errno)")
@@ -96,7 +96,7 @@ final class TLSServer: @unchecked Sendable {
 
     private func acceptLoop() {
         while true {
-            let descriptor = accept(listenDescriptor, nil, nil)
+            let descriptor = kube_emulator_accept_cloexec(listenDescriptor)
             if descriptor < 0 {
                 if lock.withLock({ stopped }) { return }
                 if errno == EINTR || errno == ECONNABORTED { continue }

@@ -49,6 +49,14 @@ public struct DiffPlanner: Sendable {
             result.problems.append("stage \(error.stage): \(error.error)")
             return result
         }
+        let decryption: StageDecryption?
+        do {
+            decryption = try StageDecryption.load(for: stageSet, secrets: reconciler.renderer.secrets, additional: reconciler.additionalDecrypters,
+                logger: reconciler.logger)
+        } catch {
+            result.problems.append("\(error)")
+            return result
+        }
         let cluster: Cluster
         do {
             cluster = try reconciler.connect(stageSet).cluster
@@ -60,7 +68,7 @@ public struct DiffPlanner: Sendable {
         for stage in stages {
             let stageResult: RenderedStage
             do {
-                stageResult = try await reconciler.renderer.render(stage, of: stageSet, in: reconciler.configuration, pins: pins)
+                stageResult = try await reconciler.renderer.render(stage, of: stageSet, in: reconciler.configuration, pins: pins, decryption: decryption)
             } catch {
                 result.problems.append("stage \(stage.name): \(error)")
                 continue

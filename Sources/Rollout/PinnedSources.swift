@@ -2,19 +2,22 @@ import Fetch
 import StageSpec
 
 /// The revisions of every source a StageSet reads, resolved once at the start of a pass so all
-/// stages apply one consistent snapshot.
+/// stages apply one consistent snapshot. A JaaS source is pinned by fetching its body: the
+/// body is the artifact, and it is what the stage builds.
 public struct PinnedSources: Sendable {
     public var gitPins: [ObjectKey: GitPin]
+    public var renderedSnippets: [ObjectKey: SourceArtifact]
 
-    public init(gitPins: [ObjectKey: GitPin] = [:]) {
+    public init(gitPins: [ObjectKey: GitPin] = [:], renderedSnippets: [ObjectKey: SourceArtifact] = [:]) {
         self.gitPins = gitPins
+        self.renderedSnippets = renderedSnippets
     }
 
     /// The pinned revision of a stage's source.
     public func revision(of stage: Stage) -> String? {
         switch stage.sourceRef.kind {
         case .gitRepository: return gitPins[stage.sourceRef.key]?.revision
-        case .jsonnetSnippet: return nil
+        case .jsonnetSnippet: return renderedSnippets[stage.sourceRef.key]?.revision
         }
     }
 }
@@ -30,9 +33,11 @@ public struct PinFailure: Error, Sendable, CustomStringConvertible {
 /// Resolves and fetches sources for a pass.
 public struct SourceFetcher: Sendable {
     public var git: GitSource
+    public var jaas: JaaSSource?
 
-    public init(git: GitSource) {
+    public init(git: GitSource, jaas: JaaSSource? = nil) {
         self.git = git
+        self.jaas = jaas
     }
 
     /// Pins the source of every stage; fails on the first source that cannot be resolved,
@@ -49,8 +54,16 @@ public struct SourceFetcher: Sendable {
                     throw PinFailure(stage: stage.name, error: error)
                 }
             case .jsonnet(let snippet):
-                throw PinFailure(stage: stage.name, error: SourceError(code: .other, source: "JsonnetSnippet/\(snippet.key)",
-                    message: "JsonnetSnippet sources are not supported yet"))
+                if pins.renderedSnippets[snippet.key] != nil { continue }
+                guard let jaas else {
+                    throw PinFailure(stage: stage.name, error: SourceError(code: .other, source: JaaSSource.describe(snippet),
+                        message: "no HTTP client is available for JaaS renderers"))
+                }
+                do {
+                    pins.renderedSnippets[snippet.key] = try await jaas.fetch(snippet)
+                } catch {
+                    throw PinFailure(stage: stage.name, error: error)
+                }
             case nil:
                 throw PinFailure(stage: stage.name, error: SourceError(code: .notFound, source: stage.sourceRef.description,
                     message: "source is not defined in the configuration"))
@@ -59,16 +72,33 @@ public struct SourceFetcher: Sendable {
         return pins
     }
 
-    /// The files of a stage's source at its pinned revision.
+    /// The files of a stage's source at its pinned revision: the stage path, or the whole
+    /// repository when the stage is a kustomization (it may refer to bases elsewhere in it).
     public func files(for stage: Stage, in configuration: Configuration, pins: PinnedSources) async throws(SourceError) -> SourceArtifact {
         switch configuration.source(of: stage) {
         case .git(let repository):
             guard let pin = pins.gitPins[repository.key] else {
                 throw SourceError(code: .other, source: stage.sourceRef.description, message: "source was not pinned")
             }
-            return try await git.read(repository, pin: pin, directory: stage.path)
+            let artifact = try await git.read(repository, pin: pin, directory: stage.path)
+            let directory = FileMap.normalizedDirectory(stage.path)
+            let hasKustomization = ["kustomization.yaml", "kustomization.yml", "Kustomization"].contains {
+                artifact.files[directory.isEmpty ? $0 : directory + "/" + $0] != nil
+            }
+            if hasKustomization && !directory.isEmpty {
+                return try await git.read(repository, pin: pin, directory: nil)
+            }
+            return artifact
         case .jsonnet(let snippet):
-            throw SourceError(code: .other, source: "JsonnetSnippet/\(snippet.key)", message: "JsonnetSnippet sources are not supported yet")
+            guard var artifact = pins.renderedSnippets[snippet.key] else {
+                throw SourceError(code: .other, source: stage.sourceRef.description, message: "source was not pinned")
+            }
+            // The rendered body lives at the stage path, so the stage builds it as it would a file there.
+            let directory = FileMap.normalizedDirectory(stage.path)
+            if !directory.isEmpty, let body = artifact.files[JaaSSource.renderedFileName] {
+                artifact.files = FileMap([directory + "/" + JaaSSource.renderedFileName: body])
+            }
+            return artifact
         case nil:
             throw SourceError(code: .notFound, source: stage.sourceRef.description, message: "source is not defined in the configuration")
         }

@@ -2,6 +2,7 @@ import Build
 import Fetch
 import JSON
 import Logging
+import SOPS
 import StageSpec
 import Store
 
@@ -17,6 +18,8 @@ public struct Reconciler: Sendable {
     public var logger: Logger
     /// Connects to the StageSet's cluster; a failure is reported as `InvalidSpec`.
     public var connect: @Sendable (StageSet) throws -> ClusterSession
+    /// Master-key decrypters beyond the host keys (cloud KMS with ambient credentials).
+    public var additionalDecrypters: [any MasterKeyDecrypter] = []
 
     public init(
         configuration: Configuration, stageSet: StageSet, renderer: StageRenderer, state: StageSetStateStore, settings: RolloutSettings,
@@ -102,8 +105,7 @@ struct PassRun {
         do {
             pins = try await reconciler.renderer.fetcher.pin(stageSet, in: reconciler.configuration, stages: stages)
         } catch {
-            let reason: StatusReason = error.error.code == .notFound ? .artifactNotFound : .sourceNotReady
-            return finish(reason, "stage \(error.stage): \(error.error)")
+            return finish(PassRun.reason(for: error.error), "stage \(error.stage): \(error.error)")
         }
         for stage in stages {
             if let source = reconciler.configuration.source(of: stage), let revision = pins.revision(of: stage) {
@@ -111,6 +113,14 @@ struct PassRun {
             }
         }
         saveStatus()
+
+        let decryption: StageDecryption?
+        do {
+            decryption = try StageDecryption.load(for: stageSet, secrets: reconciler.renderer.secrets, additional: reconciler.additionalDecrypters, logger: logger)
+        } catch {
+            if case .decryption(_, let cause) = error { logger.error("cannot load the decryption keys: \(cause)") }
+            return finish(.stageFailed, "stage \(stages.first?.name ?? ""): \(error)")
+        }
 
         let connection: ClusterSession
         do {
@@ -146,8 +156,11 @@ struct PassRun {
 
             let rendered: RenderedStage
             do {
-                rendered = try await reconciler.renderer.render(stage, of: stageSet, in: reconciler.configuration, pins: pins)
+                rendered = try await reconciler.renderer.render(stage, of: stageSet, in: reconciler.configuration, pins: pins, decryption: decryption)
             } catch {
+                if case .decryption(_, let cause) = error {
+                    stageLogger.error("decryption failed: \(cause)")
+                }
                 return failStage(stage, revision: revision, reason: .stageFailed, message: "\(error)")
             }
             for skipped in rendered.skipped {
@@ -301,6 +314,15 @@ struct PassRun {
             }
         }
         return entries
+    }
+
+    /// The StageSet reason for a source that could not be pinned.
+    static func reason(for error: SourceError) -> StatusReason {
+        switch error.code {
+        case .notFound: return .artifactNotFound
+        case .renderFailed, .tooLarge, .unsafeContent, .pathNotFound: return .stageFailed
+        default: return .sourceNotReady
+        }
     }
 
     static func sourceName(_ source: Source) -> String {

@@ -109,11 +109,13 @@ public struct Stage: Sendable, Hashable {
     public var force: Bool
     public var conflictPolicy: ConflictPolicy
     public var readyChecks: ReadyChecks
+    /// Strategic-merge or JSON6902 patches kustomize applies while building the stage.
+    public var patches: [KustomizePatch]
 
     public init(
         name: String, sourceRef: SourceReference, path: String = "./", prune: Bool = true, timeout: Duration? = nil,
         onTimeout: TimeoutAction? = nil, force: Bool = false, conflictPolicy: ConflictPolicy = ConflictPolicy(),
-        readyChecks: ReadyChecks = ReadyChecks()
+        readyChecks: ReadyChecks = ReadyChecks(), patches: [KustomizePatch] = []
     ) {
         self.name = name
         self.sourceRef = sourceRef
@@ -124,6 +126,7 @@ public struct Stage: Sendable, Hashable {
         self.force = force
         self.conflictPolicy = conflictPolicy
         self.readyChecks = readyChecks
+        self.patches = patches
     }
 }
 

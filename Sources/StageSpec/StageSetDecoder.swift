@@ -100,15 +100,16 @@ enum StageSetDecoder {
         var conflictPolicy = stage.object("conflictPolicy").map(decodeConflictPolicy) ?? ConflictPolicy()
         if force { conflictPolicy.defaultAction = .recreate }
         let readyChecks = stage.object("readyChecks").map(decodeReadyChecks) ?? ReadyChecks()
+        let patches = KustomizePatchDecoder.decode(stage)
         stage.refuseOnHost("serviceAccountName", because: serviceAccountExplanation)
         stage.refuseNotSupportedYet([
-            "migrationAnchor", "applyHelmHookResources", "patches", "postBuild", "actions", "promotion", "errorBudget",
+            "migrationAnchor", "applyHelmHookResources", "postBuild", "actions", "promotion", "errorBudget",
         ])
         stage.rejectUnknownFields()
         guard let name, let sourceRef else { return nil }
         return Stage(
             name: name, sourceRef: sourceRef, path: path, prune: prune, timeout: timeout, onTimeout: onTimeout, force: force,
-            conflictPolicy: conflictPolicy, readyChecks: readyChecks)
+            conflictPolicy: conflictPolicy, readyChecks: readyChecks, patches: patches)
     }
 
     private static func decodeSourceReference(_ reference: FieldReader, namespace: String) -> SourceReference? {

@@ -89,7 +89,7 @@ struct ApplyBenchmark: AsyncParsableCommand {
         let secrets = HostSecretStore(secretsDirectory: scratch.file("secrets"), credentialsDirectory: nil)
         let reconciler = Reconciler(
             configuration: configuration, stageSet: stageSet,
-            renderer: StageRenderer(fetcher: SourceFetcher(git: GitSource(cacheDirectory: scratch.file("state/git"), secrets: secrets))),
+            renderer: StageRenderer(fetcher: SourceFetcher(git: GitSource(cacheDirectory: scratch.file("state/git"), secrets: secrets)), secrets: secrets),
             state: StageSetStateStore(stateDirectory: scratch.file("state"), namespace: "bench", name: "bench"),
             settings: RolloutSettings(pollInterval: .milliseconds(100), maximumConcurrentApplies: parallelism), logger: logger,
             connect: { _ in session })

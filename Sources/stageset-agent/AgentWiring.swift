@@ -11,7 +11,8 @@ enum AgentWiring {
     static func renderer(global: GlobalOptions) -> StageRenderer {
         let secrets = HostSecretStore(secretsDirectory: global.secretsDirectory)
         let git = GitSource(cacheDirectory: global.stateDirectory + "/git", secrets: secrets)
-        return StageRenderer(fetcher: SourceFetcher(git: git))
+        let jaas = (try? RendererClients()).map { JaaSSource(secrets: secrets, clients: $0) }
+        return StageRenderer(fetcher: SourceFetcher(git: git, jaas: jaas), secrets: secrets)
     }
 
     static func reconciler(for stageSet: StageSet, configuration: Configuration, global: GlobalOptions, cluster: ClusterOptions,

@@ -29,9 +29,8 @@ struct BuildCommand: AsyncParsableCommand {
         if stageSets.isEmpty {
             throw ValidationError("no StageSet named \"\(stageset ?? "")\" in \(global.configPath)")
         }
-        let secrets = HostSecretStore(secretsDirectory: global.secretsDirectory)
-        let git = GitSource(cacheDirectory: global.stateDirectory + "/git", secrets: secrets)
-        let renderer = StageRenderer(fetcher: SourceFetcher(git: git))
+        let renderer = AgentWiring.renderer(global: global)
+        let logger = AgentLogging.logger()
         var problems = false
         var output = ""
         for stageSet in stageSets {
@@ -40,8 +39,10 @@ struct BuildCommand: AsyncParsableCommand {
                 throw ValidationError("StageSet \(stageSet.key) has no stage named \"\(stage)\"")
             }
             let pins: PinnedSources
+            let decryption: StageDecryption?
             do {
                 pins = try await renderer.fetcher.pin(stageSet, in: configuration, stages: stages)
+                decryption = try StageDecryption.load(for: stageSet, secrets: renderer.secrets, logger: logger)
             } catch {
                 writeStandardError("StageSet \(stageSet.key): \(error)\n")
                 problems = true
@@ -49,7 +50,7 @@ struct BuildCommand: AsyncParsableCommand {
             }
             for stage in stages {
                 do {
-                    let rendered = try await renderer.render(stage, of: stageSet, in: configuration, pins: pins)
+                    let rendered = try await renderer.render(stage, of: stageSet, in: configuration, pins: pins, decryption: decryption)
                     for entry in rendered.skipped {
                         writeStandardError("StageSet \(stageSet.key) stage \(stage.name): skipped \(entry)\n")
                     }
@@ -59,6 +60,7 @@ struct BuildCommand: AsyncParsableCommand {
                         output += "---\n" + YAMLEmitter().emit(.object(value))
                     }
                 } catch {
+                    if case .decryption(_, let cause) = error { logger.error("StageSet \(stageSet.key) stage \(stage.name): \(cause)") }
                     writeStandardError("StageSet \(stageSet.key) stage \(stage.name): \(error)\n")
                     problems = true
                 }

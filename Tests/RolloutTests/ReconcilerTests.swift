@@ -114,11 +114,10 @@ import TestSupport
     @Test func aFailedObjectFailsTheStageAtOnce() async throws {
         let fixture = try RolloutFixture()
         try fixture.git.commit(["stages/app/web.yaml": Manifests.namespace("demo") + "---\n" + Manifests.deployment("web", readiness: "failed")])
-        let started = ContinuousClock.now
-        let outcome = try await fixture.reconcile(stagesSpec(["app"], extra: "timeout: 60s"))
+        let outcome = try await fixture.reconcile(stagesSpec(["app"], extra: "timeout: 10m"))
         #expect(outcome.reason == .stageFailed)
+        // The fail-fast path reports the failed object; the deadline path would say "not ready after 10m".
         #expect(outcome.message.contains("an object failed: Deployment/demo/web"))
-        #expect(ContinuousClock.now - started < .seconds(55), "fail fast, not at the deadline")
         #expect(try fixture.status()?.ready?.reason == "StageFailed")
     }
 

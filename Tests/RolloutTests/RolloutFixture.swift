@@ -31,7 +31,7 @@ final class RolloutFixture: @unchecked Sendable {
     deinit { emulator.stop() }
 
     /// The StageSet `edge` in namespace `demo` with the given spec, reading this fixture's repository.
-    func configuration(_ spec: String, ref: String = "branch: main") throws -> Configuration {
+    func configuration(_ spec: String, ref: String = "branch: main", extraDocuments: String = "") throws -> Configuration {
         let indented = spec.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
         let text = """
             apiVersion: stages.metio.wtf/v1
@@ -52,6 +52,7 @@ final class RolloutFixture: @unchecked Sendable {
               interval: 1m
               ref:
                 \(ref)
+            \(extraDocuments.isEmpty ? "" : "---\n" + extraDocuments)
             """
         return try ConfigurationLoader.load(files: [("edge.yaml", Array(text.utf8))])
     }
@@ -60,7 +61,9 @@ final class RolloutFixture: @unchecked Sendable {
 
     func reconciler(_ configuration: Configuration) -> Reconciler {
         let secrets = HostSecretStore(secretsDirectory: scratch.file("secrets"), credentialsDirectory: nil)
-        let renderer = StageRenderer(fetcher: SourceFetcher(git: GitSource(cacheDirectory: scratch.file("state/git"), secrets: secrets)))
+        let jaas = JaaSSource(secrets: secrets, clients: try! RendererClients())
+        let renderer = StageRenderer(fetcher: SourceFetcher(git: GitSource(cacheDirectory: scratch.file("state/git"), secrets: secrets), jaas: jaas),
+            secrets: secrets)
         let session = self.session
         var logger = Logger(label: "test")
         logger.logLevel = .critical

@@ -1,3 +1,4 @@
+import CTestSupportShims
 import Foundation
 
 /// A child process started with posix_spawn and reaped by its own pid only, so it never races
@@ -23,7 +24,11 @@ final class SpawnedProcess: @unchecked Sendable {
         var inputPipe: [Int32] = [0, 0]
         var outputPipe: [Int32] = [0, 0]
         var errorPipe: [Int32] = [0, 0]
-        guard pipe(&inputPipe) == 0, pipe(&outputPipe) == 0, pipe(&errorPipe) == 0 else { throw TestFailure("pipe() failed") }
+        // Close-on-exec, so children spawned concurrently by other tests never inherit these ends
+        // (an inherited write end keeps a pipe open and hangs its reader); dup2 clears the flag on 0, 1, 2.
+        guard test_support_pipe_cloexec(&inputPipe) == 0, test_support_pipe_cloexec(&outputPipe) == 0, test_support_pipe_cloexec(&errorPipe) == 0 else {
+            throw TestFailure("pipe2() failed")
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
