@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Data formats
@@ -61,9 +62,17 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // The daemon: per-StageSet scheduling, reload, control socket, service-manager notifications
+        .target(name: "Daemon", dependencies: [
+            "Rollout", "StageSpec", "Store", "JSON",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+
         // The executable
         .executableTarget(name: "stageset-agent", dependencies: [
-            "StageSpec", "Fetch", "Build", "Rollout", "Kube", "Store", "SOPS", "HTTP", "HostSecrets", "YAML", "JSON",
+            "StageSpec", "Fetch", "Build", "Rollout", "Daemon", "Kube", "Store", "SOPS", "HTTP", "HostSecrets", "YAML", "JSON",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -95,6 +104,7 @@ let package = Package(
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "StageSpec", "HostSecrets", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "BuildTests", dependencies: ["Build", "Fetch", "StageSpec", "JSON", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Rollout", "StageSpec", "Store", "Kube", "KubeEmulator", "Fetch", "HostSecrets", "JSON", "TestSupport"]),
         .testTarget(name: "AgentCLITests", dependencies: ["stageset-agent", "KubeEmulator", "TestSupport"]),
         .testTarget(name: "RolloutTests", dependencies: ["Rollout", "StageSpec", "Fetch", "Build", "Store", "Kube", "KubeEmulator", "HostSecrets", "JSON", "TestSupport"]),
     ]

@@ -13,6 +13,15 @@ public struct PinnedSources: Sendable {
         self.renderedSnippets = renderedSnippets
     }
 
+    /// Source (`GitRepository/ns/name`) → pinned revision, for the stages given.
+    public func revisionsBySource(_ stages: [Stage], in configuration: Configuration) -> [String: String] {
+        var result: [String: String] = [:]
+        for stage in stages {
+            if let source = configuration.source(of: stage), let revision = revision(of: stage) { result[source.displayName] = revision }
+        }
+        return result
+    }
+
     /// The pinned revision of a stage's source.
     public func revision(of stage: Stage) -> String? {
         switch stage.sourceRef.kind {
@@ -101,6 +110,16 @@ public struct SourceFetcher: Sendable {
             return artifact
         case nil:
             throw SourceError(code: .notFound, source: stage.sourceRef.description, message: "source is not defined in the configuration")
+        }
+    }
+}
+
+extension Source {
+    /// `GitRepository/namespace/name` or `JsonnetSnippet/namespace/name`.
+    public var displayName: String {
+        switch self {
+        case .git(let repository): return "GitRepository/\(repository.key)"
+        case .jsonnet(let snippet): return "JsonnetSnippet/\(snippet.key)"
         }
     }
 }

@@ -49,6 +49,7 @@ struct PassRun {
     var logger: Logger
     var status: StageSetStatus
     var stageOutcomes: [StageOutcome] = []
+    var pinnedRevisions: [String: String] = [:]
 
     init(reconciler: Reconciler, logger: Logger) {
         self.reconciler = reconciler
@@ -60,7 +61,7 @@ struct PassRun {
     var stageSet: StageSet { reconciler.stageSet }
     var stageNames: [String] { stageSet.spec.stages.map(\.name) }
 
-    mutating func finish(_ reason: StatusReason, _ message: String, pruned: [String] = []) -> PassOutcome {
+    mutating func finish(_ reason: StatusReason, _ message: String, pruned: [String] = [], retry: RetryAdvice? = nil) -> PassOutcome {
         status.setReady(reason == .succeeded ? .trueStatus : .falseStatus, reason: reason, message: message)
         status.lastReconcileTime = Timestamp.now()
         saveStatus()
@@ -71,7 +72,15 @@ struct PassRun {
             metadata["event"] = "pass-failed"
             logger.error("\(message)", metadata: metadata)
         }
-        return PassOutcome(reason: reason, message: message, stages: stageOutcomes, pruned: pruned)
+        let advice: RetryAdvice
+        switch reason {
+        case .succeeded, .suspended: advice = .steady
+        case .stageProgressing, .sourceNotReady, .artifactNotFound, .progressing: advice = .wait
+        case .invalidSpec, .previousRevisionUnavailable: advice = .untilChange
+        case .stageFailed, .rbacDenied: advice = .backoff
+        }
+        return PassOutcome(reason: reason, message: message, stages: stageOutcomes, pruned: pruned, retry: retry ?? advice,
+            revisions: pinnedRevisions)
     }
 
     mutating func saveStatus() {
@@ -105,11 +114,13 @@ struct PassRun {
         do {
             pins = try await reconciler.renderer.fetcher.pin(stageSet, in: reconciler.configuration, stages: stages)
         } catch {
-            return finish(PassRun.reason(for: error.error), "stage \(error.stage): \(error.error)")
+            return finish(PassRun.reason(for: error.error), "stage \(error.stage): \(error.error)",
+                retry: error.error.code == .renderFailed ? .untilChange : nil)
         }
         for stage in stages {
             if let source = reconciler.configuration.source(of: stage), let revision = pins.revision(of: stage) {
                 status.lastAttemptedRevisions[Self.sourceName(source)] = revision
+                pinnedRevisions[Self.sourceName(source)] = revision
             }
         }
         saveStatus()
@@ -326,10 +337,7 @@ struct PassRun {
     }
 
     static func sourceName(_ source: Source) -> String {
-        switch source {
-        case .git(let repository): return "GitRepository/\(repository.key)"
-        case .jsonnet(let snippet): return "JsonnetSnippet/\(snippet.key)"
-        }
+        source.displayName
     }
 
     static func summary(_ counts: [String: Int]) -> String {

@@ -16,6 +16,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Directory of host Secrets (env STAGESET_AGENT_SECRETS_DIR; default /etc/stageset-agent/secrets).")
     var secretsDir: String?
 
+    @Option(name: .long, help: "Runtime directory holding the control socket (env RUNTIME_DIRECTORY; default /run/stageset-agent).")
+    var runtimeDir: String?
+
     private static func environment(_ name: String) -> String? {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
         return value
@@ -24,4 +27,8 @@ struct GlobalOptions: ParsableArguments {
     var configPath: String { config ?? Self.environment("STAGESET_AGENT_CONFIG") ?? "/etc/stageset-agent/stagesets" }
     var stateDirectory: String { stateDir ?? Self.environment("STAGESET_AGENT_STATE_DIR") ?? "/var/lib/stageset-agent" }
     var secretsDirectory: String { secretsDir ?? Self.environment("STAGESET_AGENT_SECRETS_DIR") ?? "/etc/stageset-agent/secrets" }
+    var runtimeDirectory: String {
+        runtimeDir ?? Self.environment("RUNTIME_DIRECTORY").map { String($0.split(separator: ":").first ?? Substring($0)) } ?? "/run/stageset-agent"
+    }
+    var controlSocketPath: String { runtimeDirectory + "/control.sock" }
 }

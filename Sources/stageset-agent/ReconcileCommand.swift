@@ -1,4 +1,6 @@
 import ArgumentParser
+import Daemon
+import JSON
 import Fetch
 import HostSecrets
 import Logging
@@ -26,6 +28,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run one pass in the foreground and exit (0 when every StageSet is Ready, 1 otherwise).")
     var once = false
 
+    @Flag(name: .long, help: "With a running agent: wait for the pass to finish and print its summary.")
+    var wait = false
+
     @Option(name: .long, help: "Only this StageSet (NAME or NAMESPACE/NAME).")
     var stageset: String?
 
@@ -34,7 +39,8 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard once else {
-            throw ValidationError("asking a running daemon for a pass is not available yet; use --once to run a pass in the foreground")
+            try askDaemon()
+            return
         }
         let configuration = try loadConfiguration(global.configPath)
         let stageSets = configuration.stageSets(named: stageset)
@@ -53,6 +59,40 @@ struct ReconcileCommand: AsyncParsableCommand {
             if !outcome.isReady { allReady = false }
         }
         if !allReady { throw ExitCode.problemsFound }
+    }
+}
+
+extension ReconcileCommand {
+    /// Asks the running agent for a pass over its control socket.
+    func askDaemon() throws {
+        let response: JSONValue
+        do {
+            response = try ControlClient.send(ControlMessages.reconcileRequest(stageSet: stageset, stage: stage, wait: wait),
+                to: global.controlSocketPath)
+        } catch {
+            writeStandardError("\(error.message)\n")
+            if error.code == .notRunning { writeStandardError("use --once to run a pass in the foreground\n") }
+            throw ExitCode.problemsFound
+        }
+        guard response["ok"]?.boolValue == true else {
+            writeStandardError("the agent refused the request: \(response["error"]?.stringValue ?? "unknown error")\n")
+            throw ExitCode.problemsFound
+        }
+        var allReady = true
+        for result in response["results"]?.arrayValue ?? [] {
+            let name = result["stageSet"]?.stringValue ?? "?"
+            guard let outcome = result["outcome"] else {
+                print("StageSet \(name): pass requested")
+                continue
+            }
+            let ready = outcome["ready"]?.boolValue ?? false
+            if !ready { allReady = false }
+            print("StageSet \(name): \(ready ? "Ready" : "Not ready") (\(outcome["reason"]?.stringValue ?? "")): \(outcome["message"]?.stringValue ?? "")")
+            for stage in outcome["stages"]?.arrayValue ?? [] {
+                print("  \(stage["name"]?.stringValue ?? "")  \(stage["phase"]?.stringValue ?? "")  \(stage["revision"]?.stringValue ?? "-")")
+            }
+        }
+        if wait && !allReady { throw ExitCode.problemsFound }
     }
 }
 

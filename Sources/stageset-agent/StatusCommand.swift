@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -41,6 +42,7 @@ struct StatusCommand: ParsableCommand {
                 statuses.append((stageSet, nil))
             }
         }
+        let live = try? ControlClient.send(ControlMessages.statusRequest, to: global.controlSocketPath)
         switch output {
         case .json:
             let encoder = JSONEncoder()
@@ -49,6 +51,19 @@ struct StatusCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(documents), as: UTF8.self))
         case .text:
             print(StatusTable.render(statuses))
+            if let live, live["ok"]?.boolValue == true {
+                print("\nagent: running — \(live["statusLine"]?.stringValue ?? "")")
+                for entry in live["stageSets"]?.arrayValue ?? [] {
+                    let name = entry["stageSet"]?.stringValue ?? "?"
+                    if entry["passInProgress"]?.boolValue == true {
+                        print("  \(name): pass in progress")
+                    } else {
+                        print("  \(name): next pass in \(entry["secondsUntilNextPass"]?.numberValue?.intValue ?? 0)s")
+                    }
+                }
+            } else {
+                print("\nagent: not running (state from \(global.stateDirectory))")
+            }
         }
     }
 }

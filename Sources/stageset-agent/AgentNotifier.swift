@@ -1,0 +1,8 @@
+import Daemon
+
+/// The service-manager notifier for this process.
+enum AgentNotifier {
+    static func make() -> any ServiceNotifier {
+        SilentNotifier()
+    }
+}

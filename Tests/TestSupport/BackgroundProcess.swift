@@ -1,0 +1,45 @@
+import Foundation
+
+/// A long-running child process (the agent daemon) that a test stops with SIGTERM.
+public final class BackgroundProcess: @unchecked Sendable {
+    let process: SpawnedProcess
+
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        let started = try SpawnedProcess.start(executable: try Shell.locate(executable), arguments: arguments, environment: merged,
+            directory: nil, captureOutput: false)
+        close(started.input)
+        close(started.output)
+        close(started.error)
+        process = started.process
+    }
+
+    public var pid: pid_t { process.pid }
+
+    /// Sends SIGTERM and returns the exit code; kills the process when it outlives `within`.
+    public func terminateAndWait(within limit: Duration) throws -> Int32 {
+        _ = Foundation.kill(process.pid, SIGTERM)
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                _ = Foundation.kill(process.pid, SIGKILL)
+                process.wait()
+                throw TestFailure("the process did not stop within \(limit) of SIGTERM")
+            }
+            usleep(20_000)
+        }
+        return process.wait()
+    }
+
+    public func kill(signal: Int32) {
+        _ = Foundation.kill(process.pid, signal)
+    }
+
+    deinit {
+        if process.isRunning {
+            _ = Foundation.kill(process.pid, SIGKILL)
+            process.wait()
+        }
+    }
+}
