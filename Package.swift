@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "Build", dependencies: ["Fetch", "StageSpec", "HostProcess", "YAML", "JSON"]),
 
         // State directory: status, inventory, (later) the rollback store
-        .target(name: "Store"),
+        .target(name: "Store", dependencies: ["AgeCrypto", "CryptoPrimitives"]),
 
         // The stage engine
         .target(name: "Rollout", dependencies: [
@@ -71,7 +71,7 @@ let package = Package(
 
         // The executable
         .executableTarget(name: "stageset-agent", dependencies: [
-            "StageSpec", "Fetch", "Build", "Rollout", "Daemon", "Kube", "Store", "SOPS", "HTTP", "HostSecrets", "YAML", "JSON",
+            "StageSpec", "Fetch", "Build", "Rollout", "Daemon", "Kube", "Store", "SOPS", "HTTP", "HostSecrets", "AgeCrypto", "YAML", "JSON",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -103,9 +103,9 @@ let package = Package(
         .testTarget(name: "StageSpecTests", dependencies: ["StageSpec"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "StageSpec", "HostSecrets", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "BuildTests", dependencies: ["Build", "Fetch", "StageSpec", "JSON", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "AgeCrypto", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Rollout", "StageSpec", "Store", "Kube", "KubeEmulator", "Fetch", "HostSecrets", "JSON", "TestSupport"]),
         .testTarget(name: "AgentCLITests", dependencies: ["stageset-agent", "KubeEmulator", "TestSupport"]),
-        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "StageSpec", "Fetch", "Build", "Store", "Kube", "KubeEmulator", "HostSecrets", "JSON", "TestSupport"]),
+        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "AgeCrypto", "StageSpec", "Fetch", "Build", "Store", "Kube", "KubeEmulator", "HostSecrets", "JSON", "TestSupport"]),
     ]
 )

@@ -198,7 +198,7 @@ public actor AgentDaemon {
     }
 
     /// Runs a pass now for the named StageSets (all when `nil`); with `wait`, returns the outcomes.
-    public func reconcile(stageSet name: String?, stage: String?, wait: Bool) async throws(DaemonError) -> [(String, PassOutcome?)] {
+    public func reconcile(stageSet name: String?, stage: String?, force: Bool = false, wait: Bool) async throws(DaemonError) -> [(String, PassOutcome?)] {
         let selected = configuration.stageSets(named: name)
         guard !selected.isEmpty else {
             throw DaemonError(code: .configuration, message: "no StageSet named \"\(name ?? "")\" in the running configuration")
@@ -210,11 +210,25 @@ public actor AgentDaemon {
         await withTaskGroup(of: (String, PassOutcome?).self) { group in
             for stageSet in selected {
                 guard let worker = workers[stageSet.key]?.worker else { continue }
-                group.addTask { ("\(stageSet.key)", await worker.requestPass(stage: stage, wait: wait)) }
+                group.addTask { ("\(stageSet.key)", await worker.requestPass(stage: stage, force: force, wait: wait)) }
             }
             for await result in group { results.append(result) }
         }
         return results.sorted { $0.0 < $1.0 }
+    }
+
+    /// Rolls the named StageSet back by hand (between passes).
+    public func rollBack(stageSet name: String?, to revision: String?) async throws(DaemonError) -> [(String, PassOutcome)] {
+        let selected = configuration.stageSets(named: name)
+        guard !selected.isEmpty else {
+            throw DaemonError(code: .configuration, message: "no StageSet named \"\(name ?? "")\" in the running configuration")
+        }
+        var results: [(String, PassOutcome)] = []
+        for stageSet in selected {
+            guard let worker = workers[stageSet.key]?.worker else { continue }
+            results.append(("\(stageSet.key)", await worker.requestRollback(to: revision)))
+        }
+        return results
     }
 
     /// The live view for `stageset-agent status`.

@@ -6,9 +6,10 @@ import Rollout
 ///     {"command": "reconcile", "stageSet": "payments", "stage": "app", "wait": true}
 ///     {"command": "status"}
 public enum ControlMessages {
-    public static func reconcileRequest(stageSet: String?, stage: String?, wait: Bool) -> JSONValue {
+    public static func reconcileRequest(stageSet: String?, stage: String?, force: Bool = false, wait: Bool) -> JSONValue {
         var object = JSONObject()
         object["command"] = "reconcile"
+        object["force"] = .bool(force)
         if let stageSet { object["stageSet"] = .string(stageSet) }
         if let stage { object["stage"] = .string(stage) }
         object["wait"] = .bool(wait)
@@ -16,6 +17,14 @@ public enum ControlMessages {
     }
 
     public static let statusRequest: JSONValue = ["command": "status"]
+
+    public static func rollbackRequest(stageSet: String?, to revision: String?) -> JSONValue {
+        var object = JSONObject()
+        object["command"] = "rollback"
+        if let stageSet { object["stageSet"] = .string(stageSet) }
+        if let revision { object["to"] = .string(revision) }
+        return .object(object)
+    }
 
     static func outcome(_ outcome: PassOutcome) -> JSONValue {
         var object = JSONObject()

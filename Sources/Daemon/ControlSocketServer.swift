@@ -140,7 +140,7 @@ struct ControlConnection {
         case "reconcile":
             do {
                 let results = try await daemon.reconcile(stageSet: request["stageSet"]?.stringValue, stage: request["stage"]?.stringValue,
-                    wait: request["wait"]?.boolValue ?? false)
+                    force: request["force"]?.boolValue ?? false, wait: request["wait"]?.boolValue ?? false)
                 var list: [JSONValue] = []
                 for (name, outcome) in results {
                     var entry = JSONObject()
@@ -149,6 +149,13 @@ struct ControlConnection {
                     list.append(.object(entry))
                 }
                 return ["ok": true, "results": .array(list)]
+            } catch {
+                return ControlMessages.error(error.message)
+            }
+        case "rollback":
+            do {
+                let results = try await daemon.rollBack(stageSet: request["stageSet"]?.stringValue, to: request["to"]?.stringValue)
+                return ["ok": true, "results": .array(results.map { ["stageSet": .string($0.0), "outcome": ControlMessages.outcome($0.1)] })]
             } catch {
                 return ControlMessages.error(error.message)
             }

@@ -26,6 +26,8 @@ actor StageSetWorker {
     private var failures = 0
     private var pinnedRevisions: [String: String] = [:]
     private var requestedStage: String??
+    private var forceNext = false
+    private var pendingRollbacks: [(revision: String?, waiter: CheckedContinuation<PassOutcome, Never>)] = []
     private var waiters: [CheckedContinuation<PassOutcome, Never>] = []
     private let wakes: AsyncStream<Wake>
     private let wakeContinuation: AsyncStream<Wake>.Continuation
@@ -62,6 +64,17 @@ actor StageSetWorker {
         var iterator = wakes.makeAsyncIterator()
         while !Task.isCancelled {
             lastProgress = .now
+            if !pendingRollbacks.isEmpty {
+                let request = pendingRollbacks.removeFirst()
+                passStarted = .now
+                let outcome = await makeReconciler(stageSet, configuration).rollBack(to: request.revision)
+                passStarted = nil
+                lastOutcome = outcome
+                nextPass = ContinuousClock.now.advanced(by: schedule.delay(after: outcome.retry, spec: stageSet.spec, failures: failures))
+                request.waiter.resume(returning: outcome)
+                await onOutcome(stageSet.key, outcome)
+                continue
+            }
             if requestedStage != nil || ContinuousClock.now >= nextPass {
                 let stage = requestedStage ?? nil
                 requestedStage = nil
@@ -84,6 +97,10 @@ actor StageSetWorker {
             timer.cancel()
         }
         let outcome = lastOutcome
+        for request in pendingRollbacks {
+            request.waiter.resume(returning: PassOutcome(reason: .stageFailed, message: "the agent is stopping", retry: .backoff))
+        }
+        pendingRollbacks.removeAll()
         for waiter in waiters {
             waiter.resume(returning: outcome ?? PassOutcome(reason: .stageFailed, message: "the agent is stopping", stages: [], pruned: [],
                 retry: .backoff))
@@ -91,12 +108,22 @@ actor StageSetWorker {
         waiters.removeAll()
     }
 
-    /// Asks for a pass now (of one stage, or all) and, when `wait`, returns its outcome.
-    func requestPass(stage: String?, wait: Bool) async -> PassOutcome? {
+    /// Asks for a pass now (of one stage, or all) and, when `wait`, returns its outcome; `force`
+    /// applies revisions a rollback parked.
+    func requestPass(stage: String?, force: Bool = false, wait: Bool) async -> PassOutcome? {
         requestedStage = .some(stage)
+        if force { forceNext = true }
         wakeContinuation.yield(.request)
         guard wait else { return nil }
         return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// Rolls back by hand between passes (never during one) and returns the outcome.
+    func requestRollback(to revision: String?) async -> PassOutcome {
+        await withCheckedContinuation { waiter in
+            pendingRollbacks.append((revision, waiter))
+            wakeContinuation.yield(.request)
+        }
     }
 
     /// Replaces the StageSet or its sources after a reload and runs a pass soon.
@@ -112,7 +139,9 @@ actor StageSetWorker {
     private func runPass(onlyStage: String?) async {
         passStarted = .now
         defer { passStarted = nil }
-        let outcome = await makeReconciler(stageSet, configuration).reconcile(onlyStage: onlyStage)
+        let force = forceNext
+        forceNext = false
+        let outcome = await makeReconciler(stageSet, configuration).reconcile(onlyStage: onlyStage, force: force)
         lastOutcome = outcome
         if onlyStage == nil { pinnedRevisions = outcome.revisions }
         failures = outcome.retry == .backoff ? failures + 1 : 0

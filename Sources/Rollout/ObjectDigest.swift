@@ -10,7 +10,14 @@ import JSON
 /// tell that the desired object has not changed since the last apply.
 enum ObjectDigest {
     static func of(_ object: JSONObject) -> String {
-        let bytes = JSONSerializer(sortKeys: true).serialize(.object(object))
+        of(bytes: JSONSerializer(sortKeys: true).serialize(.object(object)))
+    }
+
+    static func of(text: String) -> String {
+        of(bytes: Array(text.utf8))
+    }
+
+    static func of(bytes: [UInt8]) -> String {
         let digest = (try? Hash.compute(.sha256, bytes)) ?? []
         return "sha256:" + digest.map { byte in
             let text = String(byte, radix: 16)

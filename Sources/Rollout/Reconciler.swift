@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Build
 import Fetch
 import JSON
@@ -20,6 +25,12 @@ public struct Reconciler: Sendable {
     public var connect: @Sendable (StageSet) throws -> ClusterSession
     /// Master-key decrypters beyond the host keys (cloud KMS with ambient credentials).
     public var additionalDecrypters: [any MasterKeyDecrypter] = []
+    /// The encrypted rollback store; `nil` disables snapshots and rollback.
+    public var rollbackStore: RollbackStore?
+    /// Distinct revisions kept per stage in the rollback store.
+    public var rollbackRetention = RollbackStore.defaultRetention
+    /// The agent version recorded in rollback entries.
+    public var agentVersion = "unknown"
 
     public init(
         configuration: Configuration, stageSet: StageSet, renderer: StageRenderer, state: StageSetStateStore, settings: RolloutSettings,
@@ -34,12 +45,19 @@ public struct Reconciler: Sendable {
         self.connect = connect
     }
 
-    /// Runs the pass; `onlyStage` limits it to one stage (others and their objects are left alone).
-    public func reconcile(onlyStage: String? = nil) async -> PassOutcome {
+    /// Runs the pass; `onlyStage` limits it to one stage (others and their objects are left alone);
+    /// `force` applies revisions a rollback parked.
+    public func reconcile(onlyStage: String? = nil, force: Bool = false) async -> PassOutcome {
         var logger = self.logger
         logger[metadataKey: "STAGESET"] = "\(stageSet.key)"
         var run = PassRun(reconciler: self, logger: logger)
-        return await run.execute(onlyStage: onlyStage)
+        return await run.execute(onlyStage: onlyStage, force: force)
+    }
+
+    /// A digest of the StageSet and its sources: a parked revision is retried once it changes.
+    public var configurationDigest: String {
+        let sources = stageSet.spec.stages.map { configuration.source(of: $0).map { "\($0)" } ?? "" }
+        return ObjectDigest.of(text: "\(stageSet.metadata)|\(stageSet.spec)|\(sources)")
     }
 }
 
@@ -103,7 +121,7 @@ struct PassRun {
         saveStatus()
     }
 
-    mutating func execute(onlyStage: String?) async -> PassOutcome {
+    mutating func execute(onlyStage: String?, force: Bool) async -> PassOutcome {
         if stageSet.spec.suspend {
             return finish(.suspended, "Reconciliation is suspended (spec.suspend: true)")
         }
@@ -122,6 +140,17 @@ struct PassRun {
                 status.lastAttemptedRevisions[Self.sourceName(source)] = revision
                 pinnedRevisions[Self.sourceName(source)] = revision
             }
+        }
+        let digest = reconciler.configurationDigest
+        status.configurationDigest = digest
+        if let parked = status.parked {
+            if parked.revisions == pinnedRevisions && parked.configurationDigest == digest && !force {
+                saveStatus()
+                return finish(.stageFailed, parked.message + " (parked since \(parked.since); a new revision, a configuration change or reconcile --force retries it)",
+                    retry: .untilChange)
+            }
+            logger.info("the parked revisions are released: \(force ? "forced by the operator" : "a source revision or the configuration changed")")
+            status.parked = nil
         }
         saveStatus()
 
@@ -156,6 +185,7 @@ struct PassRun {
         var current = Inventory()
         var claims: [ObjectIdentity: String] = [:]
         var appliedRevisions: [String: String] = [:]
+        var snapshotEntries: [SnapshotEntry] = []
 
         for stage in stages {
             let position = stageSet.spec.stages.firstIndex { $0.name == stage.name } ?? 0
@@ -172,7 +202,7 @@ struct PassRun {
                 if case .decryption(_, let cause) = error {
                     stageLogger.error("decryption failed: \(cause)")
                 }
-                return failStage(stage, revision: revision, reason: .stageFailed, message: "\(error)")
+                return await rollBackIfWanted(cluster: cluster, working: working, stages: stages, failStage(stage, revision: revision, reason: .stageFailed, message: "\(error)"))
             }
             for skipped in rendered.skipped {
                 stageLogger.info("skipped \(skipped)")
@@ -190,7 +220,7 @@ struct PassRun {
                     claims[identity] = stage.name
                 }
             } catch {
-                return failStage(stage, revision: revision, reason: error.reason, message: error.message)
+                return await rollBackIfWanted(cluster: cluster, working: working, stages: stages, failStage(stage, revision: revision, reason: error.reason, message: error.message))
             }
             var counts: [String: Int] = [:]
             for object in applied {
@@ -211,7 +241,7 @@ struct PassRun {
             do {
                 try reconciler.state.writeInventory(working)
             } catch {
-                return failStage(stage, revision: revision, reason: .stageFailed, message: "cannot record the inventory: \(error)")
+                return await rollBackIfWanted(cluster: cluster, working: working, stages: stages, failStage(stage, revision: revision, reason: .stageFailed, message: "cannot record the inventory: \(error)"))
             }
             let kept = reconstruct ? recorded.values.sorted { $0.id < $1.id } : entries
             current.setStage(StageInventory(name: stage.name, position: position, prune: stage.prune, entries: kept))
@@ -229,26 +259,27 @@ struct PassRun {
             do {
                 outcome = try await waiter.wait(for: targets, until: deadline)
             } catch {
-                return failStage(stage, revision: revision, reason: error.reason, message: error.message)
+                return await rollBackIfWanted(cluster: cluster, working: working, stages: stages, failStage(stage, revision: revision, reason: error.reason, message: error.message))
             }
             switch outcome {
             case .ready:
                 setStage(stage.name, .ready, revision: revision, entries: entries.count)
                 stageOutcomes.append(StageOutcome(name: stage.name, phase: .ready, revision: revision, message: "", actions: counts))
                 stageLogger.info("stage ready", metadata: ["event": "stage-ready"])
+                snapshotEntries.append(storeSnapshot(rendered, stage: stage))
                 if let source = reconciler.configuration.source(of: stage), let revision {
                     appliedRevisions[Self.sourceName(source)] = revision
                 }
             case .failed(let message):
-                return failStage(stage, revision: revision, reason: .stageFailed, message: "an object failed: \(message)", actions: counts)
+                return await rollBackIfWanted(cluster: cluster, working: working, stages: stages, failStage(stage, revision: revision, reason: .stageFailed, message: "an object failed: \(message)", actions: counts))
             case .timedOut(let message):
                 let timeout = GoDuration.format(stageSet.spec.verifyTimeout(of: stage))
                 if stageSet.spec.timeoutAction(of: stage) == .hold {
-                    return failStage(stage, revision: revision, reason: .stageProgressing, message: "still progressing after \(timeout): \(message)",
-                        phase: .progressing, actions: counts)
+                    return await rollBackIfWanted(cluster: cluster, working: working, stages: stages, failStage(stage, revision: revision, reason: .stageProgressing, message: "still progressing after \(timeout): \(message)",
+                        phase: .progressing, actions: counts))
                 }
-                return failStage(stage, revision: revision, reason: .stageFailed, message: "not ready after \(timeout) (onTimeout: Rollback): \(message)",
-                    actions: counts)
+                return await rollBackIfWanted(cluster: cluster, working: working, stages: stages, failStage(stage, revision: revision, reason: .stageFailed, message: "not ready after \(timeout) (onTimeout: Rollback): \(message)",
+                    actions: counts))
             }
         }
 
@@ -286,8 +317,86 @@ struct PassRun {
             }
         }
         for (source, revision) in appliedRevisions { status.lastAppliedRevisions[source] = revision }
+        var snapshot = status.lastAppliedSnapshot ?? []
+        if onlyStage == nil { snapshot = [] }
+        for entry in snapshotEntries {
+            snapshot.removeAll { $0.stage == entry.stage }
+            snapshot.append(entry)
+        }
+        snapshot.removeAll { entry in !stageSet.spec.stages.contains { $0.name == entry.stage } }
+        snapshot.sort { a, b in
+            (stageSet.spec.stages.firstIndex { $0.name == a.stage } ?? 0) < (stageSet.spec.stages.firstIndex { $0.name == b.stage } ?? 0)
+        }
+        status.lastAppliedSnapshot = snapshot
+        if let store = reconciler.rollbackStore {
+            do {
+                try store.applyRetention(keep: reconciler.rollbackRetention, protected: Set(snapshot.compactMap(\.entry)))
+            } catch {
+                logger.warning("rollback store retention failed: \(error)")
+            }
+        }
         let revisions = Set(stages.compactMap { pins.revision(of: $0) }).sorted().joined(separator: ", ")
         return finish(.succeeded, "Applied and verified \(stages.count) stage(s) at \(revisions)", pruned: pruned)
+    }
+
+    /// After a stage failed: with `rollbackOnFailure`, restore the last good snapshot and park the
+    /// failed revisions, or report `PreviousRevisionUnavailable` when it cannot be reproduced.
+    mutating func rollBackIfWanted(cluster: Cluster, working: Inventory, stages: [Stage], _ failure: PassOutcome) async -> PassOutcome {
+        guard failure.reason == .stageFailed, stageSet.spec.rollbackOnFailure, let store = reconciler.rollbackStore,
+            let snapshot = status.lastAppliedSnapshot, !snapshot.isEmpty
+        else { return failure }
+        let snapshotRevisions = Set(snapshot.map(\.revision))
+        if snapshotRevisions == Set(pinnedRevisions.values) {
+            logger.notice("not rolling back: the failed pass ran the snapshot's own revisions")
+            return failure
+        }
+        logger.warning("rolling back to the last good snapshot: \(snapshotRevisions.sorted().joined(separator: ", "))", metadata: ["event": "rollback-started"])
+        let restorer = RollbackRestorer(reconciler: reconciler, store: store, cluster: cluster, logger: logger)
+        let (result, inventory) = await restorer.restore(snapshot: snapshot, working: working, stages: stageSet.spec.stages)
+        switch result {
+        case .unavailable(let problem):
+            logger.error("rollback impossible: \(problem)", metadata: ["REASON": "PreviousRevisionUnavailable", "event": "rollback-failed"])
+            return finish(.previousRevisionUnavailable, "\(failure.message); rollback impossible: \(problem)")
+        case .restored(let revisions):
+            if let inventory {
+                do {
+                    try reconciler.state.writeInventory(inventory)
+                } catch {
+                    logger.error("cannot record the restored inventory: \(error)")
+                }
+            }
+            let restoredText = Set(revisions).sorted().joined(separator: ", ")
+            let failedText = Set(pinnedRevisions.values).sorted().joined(separator: ", ")
+            let message = "\(failure.message) (failed at \(failedText)); rolled back to \(restoredText)"
+            status.parked = ParkedRevisions(revisions: pinnedRevisions, configurationDigest: reconciler.configurationDigest, message: message)
+            for entry in snapshot {
+                setStage(entry.stage, .ready, revision: entry.revision, message: "rolled back")
+            }
+            logger.warning("rolled back to \(restoredText)", metadata: ["event": "rolled-back", "REVISION": "\(restoredText)"])
+            return finish(.stageFailed, message, retry: .untilChange)
+        }
+    }
+
+    /// Keeps a stage's fetched files in the rollback store; returns its snapshot entry.
+    mutating func storeSnapshot(_ rendered: RenderedStage, stage: Stage) -> SnapshotEntry {
+        guard let store = reconciler.rollbackStore else { return SnapshotEntry(stage: stage.name, revision: rendered.revision, entry: nil) }
+        var sourceURL = ""
+        switch reconciler.configuration.source(of: stage) {
+        case .git(let repository): sourceURL = repository.spec.url
+        case .jsonnet(let snippet): sourceURL = snippet.spec.renderer.url
+        case nil: break
+        }
+        let entry = RollbackEntry(
+            stageSet: "\(stageSet.key)", stage: stage.name, revision: rendered.revision, source: rendered.fetched.source, sourceURL: sourceURL,
+            buildInputs: BuildInputs(path: stage.path, patches: stage.patches.map(\.patch), agentVersion: reconciler.agentVersion),
+            files: rendered.fetched.files.files.mapValues { Data($0).base64EncodedString() })
+        do {
+            let summary = try store.put(entry)
+            return SnapshotEntry(stage: stage.name, revision: rendered.revision, entry: summary.id)
+        } catch {
+            logger.warning("cannot write the rollback entry: \(error)", metadata: ["STAGE": "\(stage.name)", "event": "rollback-store-failed"])
+            return SnapshotEntry(stage: stage.name, revision: rendered.revision, entry: nil)
+        }
     }
 
     /// `current` plus the recorded stages it does not mention (used when only one stage ran).

@@ -12,6 +12,8 @@ public struct RenderedStage: Sendable {
     public var revision: String
     public var objects: [ManifestObject]
     public var skipped: [SkippedEntry]
+    /// The files as fetched (SOPS ciphertext intact): what the rollback store keeps.
+    public var fetched: SourceArtifact
 }
 
 /// Why a stage could not be rendered.
@@ -75,12 +77,20 @@ public struct StageRenderer: Sendable {
     public func render(_ stage: Stage, of stageSet: StageSet, in configuration: Configuration, pins: PinnedSources,
         decryption: StageDecryption? = nil) async throws(RenderFailure) -> RenderedStage
     {
-        var artifact: SourceArtifact
+        let artifact: SourceArtifact
         do {
             artifact = try await fetcher.files(for: stage, in: configuration, pins: pins)
         } catch {
             throw .source(error)
         }
+        return try await render(stage, of: stageSet, from: artifact, decryption: decryption)
+    }
+
+    /// Decrypts and builds a stage from files already at hand (fetched now, or from the rollback store).
+    public func render(_ stage: Stage, of stageSet: StageSet, from fetched: SourceArtifact, decryption: StageDecryption?)
+        async throws(RenderFailure) -> RenderedStage
+    {
+        var artifact = fetched
         if let decryption {
             do {
                 artifact.files = FileMap(try await decryption.flux.decryptFileMap(artifact.files.files))
@@ -111,6 +121,6 @@ public struct StageRenderer: Sendable {
                     "\(objects[index].displayName) (\(objects[index].file)) is SOPS encrypted, configuring decryption is required for this secret to be reconciled"))
             }
         }
-        return RenderedStage(stage: stage, revision: artifact.revision, objects: objects, skipped: artifact.skipped)
+        return RenderedStage(stage: stage, revision: artifact.revision, objects: objects, skipped: artifact.skipped, fetched: fetched)
     }
 }

@@ -112,6 +112,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case corrupted
         case tooLarge
         case locked
+        case notFound
     }
 
     public var code: Code

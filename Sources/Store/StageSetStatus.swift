@@ -11,6 +11,11 @@ public struct StageSetStatus: Codable, Sendable, Equatable {
     public var lastReconcileTime: String?
     /// A digest of the configuration the last pass used (the host's `observedGeneration`).
     public var configurationDigest: String?
+    /// The rollback target: per stage, the revision and store entry of the last fully successful pass.
+    public var lastAppliedSnapshot: [SnapshotEntry]?
+    /// Revisions a rollback left behind: not applied again until a pinned revision or the
+    /// configuration changes, or an operator forces a pass.
+    public var parked: ParkedRevisions?
 
     public init(stageSet: String) {
         self.stageSet = stageSet
@@ -100,5 +105,34 @@ public struct StageStatus: Codable, Sendable, Equatable {
         self.message = message
         self.entriesCount = entriesCount
         self.lastTransitionTime = lastTransitionTime
+    }
+}
+
+/// One stage of the last good snapshot.
+public struct SnapshotEntry: Codable, Sendable, Equatable {
+    public var stage: String
+    public var revision: String
+    /// The rollback store entry id (absent when the entry could not be written).
+    public var entry: String?
+
+    public init(stage: String, revision: String, entry: String?) {
+        self.stage = stage
+        self.revision = revision
+        self.entry = entry
+    }
+}
+
+/// The revisions of a failed pass that was rolled back, and the configuration it ran with.
+public struct ParkedRevisions: Codable, Sendable, Equatable {
+    public var revisions: [String: String]
+    public var configurationDigest: String
+    public var since: String
+    public var message: String
+
+    public init(revisions: [String: String], configurationDigest: String, since: String = Timestamp.now(), message: String) {
+        self.revisions = revisions
+        self.configurationDigest = configurationDigest
+        self.since = since
+        self.message = message
     }
 }

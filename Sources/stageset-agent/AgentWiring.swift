@@ -1,4 +1,7 @@
+import AgeCrypto
+import ArgumentParser
 import Fetch
+import Synchronization
 import HostSecrets
 import Kube
 import Logging
@@ -21,10 +24,41 @@ enum AgentWiring {
         let state = StageSetStateStore(stateDirectory: global.stateDirectory, namespace: stageSet.metadata.namespace, name: stageSet.metadata.name)
         let kubeconfig = cluster.kubeconfig
         let context = cluster.context
-        return Reconciler(
+        var reconciler = Reconciler(
             configuration: configuration, stageSet: stageSet, renderer: renderer(global: global), state: state, settings: settings, logger: logger,
             connect: { stageSet in
                 try ClusterConnector.session(for: stageSet, defaultKubeconfig: kubeconfig, defaultContext: context)
             })
+        reconciler.agentVersion = AgentVersion.current
+        reconciler.rollbackRetention = max(1, global.rollbackRetention)
+        if let identity = rollbackIdentity(stateDirectory: global.stateDirectory, logger: logger) {
+            reconciler.rollbackStore = RollbackStore(stateSetDirectory: state.directory, identity: identity)
+        }
+        return reconciler
+    }
+
+    /// The rollback identity or an error for the command line.
+    static func requireIdentity(_ global: GlobalOptions) throws -> AgeX25519Identity {
+        do {
+            return try RollbackIdentity.load(stateDirectory: global.stateDirectory)
+        } catch {
+            writeStandardError("the rollback store is unavailable: \(error)\n")
+            throw ExitCode.problemsFound
+        }
+    }
+
+    private static let identities = Mutex<[String: AgeX25519Identity]>([:])
+
+    /// The rollback store identity, loaded (or created) once per state directory.
+    static func rollbackIdentity(stateDirectory: String, logger: Logger) -> AgeX25519Identity? {
+        if let known = identities.withLock({ $0[stateDirectory] }) { return known }
+        do {
+            let identity = try RollbackIdentity.load(stateDirectory: stateDirectory)
+            identities.withLock { $0[stateDirectory] = identity }
+            return identity
+        } catch {
+            logger.error("the rollback store is unavailable: \(error)")
+            return nil
+        }
     }
 }

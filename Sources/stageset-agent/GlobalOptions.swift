@@ -19,6 +19,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Runtime directory holding the control socket (env RUNTIME_DIRECTORY; default /run/stageset-agent).")
     var runtimeDir: String?
 
+    @Option(name: .long, help: "Distinct revisions kept per stage in the rollback store (default 10).")
+    var rollbackRetention: Int = 10
+
     private static func environment(_ name: String) -> String? {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
         return value

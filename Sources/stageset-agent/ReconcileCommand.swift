@@ -31,6 +31,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "With a running agent: wait for the pass to finish and print its summary.")
     var wait = false
 
+    @Flag(name: .long, help: "Apply revisions a rollback parked.")
+    var force = false
+
     @Option(name: .long, help: "Only this StageSet (NAME or NAMESPACE/NAME).")
     var stageset: String?
 
@@ -54,7 +57,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 throw ValidationError("StageSet \(stageSet.key) has no stage named \"\(stage)\"")
             }
             let reconciler = AgentWiring.reconciler(for: stageSet, configuration: configuration, global: global, cluster: cluster, logger: logger)
-            let outcome = await reconciler.reconcile(onlyStage: stage)
+            let outcome = await reconciler.reconcile(onlyStage: stage, force: force)
             print(PassSummary.render(stageSet: stageSet, outcome: outcome))
             if !outcome.isReady { allReady = false }
         }
@@ -67,7 +70,7 @@ extension ReconcileCommand {
     func askDaemon() throws {
         let response: JSONValue
         do {
-            response = try ControlClient.send(ControlMessages.reconcileRequest(stageSet: stageset, stage: stage, wait: wait),
+            response = try ControlClient.send(ControlMessages.reconcileRequest(stageSet: stageset, stage: stage, force: force, wait: wait),
                 to: global.controlSocketPath)
         } catch {
             writeStandardError("\(error.message)\n")

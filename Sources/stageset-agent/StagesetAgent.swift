@@ -14,7 +14,7 @@ struct StagesetAgent: AsyncParsableCommand {
             Exit codes: 0 success, 1 the command found problems, 2 usage errors.
             """,
         version: AgentVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, BuildCommand.self, ReconcileCommand.self, StatusCommand.self, DiffCommand.self, DecryptCommand.self, VersionCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, BuildCommand.self, ReconcileCommand.self, StatusCommand.self, DiffCommand.self, HistoryCommand.self, RollbackCommand.self, DecryptCommand.self, VersionCommand.self]
     )
 }
 

@@ -1,3 +1,4 @@
+import AgeCrypto
 import Fetch
 import Foundation
 import HostSecrets
@@ -17,6 +18,9 @@ final class RolloutFixture: @unchecked Sendable {
     let scratch: ScratchDirectory
     let emulator: KubeEmulator
     let session: ClusterSession
+    var rollbackRetention = 10
+    var gitExecutable = "git"
+    lazy var rollbackIdentity: AgeX25519Identity = try! RollbackIdentity.load(stateDirectory: scratch.file("state"), credentialsDirectory: nil)
     var settings = RolloutSettings(pollInterval: .milliseconds(50), definitionTimeout: .seconds(15), recreateTimeout: .seconds(10))
 
     init() throws {
@@ -62,13 +66,18 @@ final class RolloutFixture: @unchecked Sendable {
     func reconciler(_ configuration: Configuration) -> Reconciler {
         let secrets = HostSecretStore(secretsDirectory: scratch.file("secrets"), credentialsDirectory: nil)
         let jaas = JaaSSource(secrets: secrets, clients: try! RendererClients())
-        let renderer = StageRenderer(fetcher: SourceFetcher(git: GitSource(cacheDirectory: scratch.file("state/git"), secrets: secrets), jaas: jaas),
+        let renderer = StageRenderer(fetcher: SourceFetcher(git: GitSource(cacheDirectory: scratch.file("state/git"), secrets: secrets,
+            gitExecutable: gitExecutable), jaas: jaas),
             secrets: secrets)
         let session = self.session
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return Reconciler(configuration: configuration, stageSet: configuration.stageSets[0], renderer: renderer, state: state,
+        var reconciler = Reconciler(configuration: configuration, stageSet: configuration.stageSets[0], renderer: renderer, state: state,
             settings: settings, logger: logger, connect: { _ in session })
+        reconciler.rollbackStore = RollbackStore(stateSetDirectory: state.directory, identity: rollbackIdentity)
+        reconciler.rollbackRetention = rollbackRetention
+        reconciler.agentVersion = "test"
+        return reconciler
     }
 
     func reconcile(_ spec: String, onlyStage: String? = nil) async throws -> PassOutcome {
