@@ -72,6 +72,7 @@ struct PassRun {
     init(reconciler: Reconciler, logger: Logger) {
         self.reconciler = reconciler
         self.logger = logger
+        reconciler.state.removeInterruptedWrites()
         let loaded = try? reconciler.state.readStatus()
         status = loaded ?? StageSetStatus(stageSet: "\(reconciler.stageSet.key)")
     }

@@ -5,6 +5,9 @@ import Foundation
 #endif
 import AgeCrypto
 import HostSecrets
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Key material for decryption, gathered the way Flux reads a decryption Secret: entries ending
 /// `.agekey` hold age identities (one per line, `#` comments), entries ending `.asc` hold armored
@@ -99,9 +102,9 @@ public struct DecryptionKeys: Sendable, CustomStringConvertible {
     }
 
     private static func read(_ path: String) throws(SOPSError) -> [UInt8] {
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let mode = (attributes[.posixPermissions] as? Int) ?? (attributes[.posixPermissions] as? UInt16).map(Int.init), mode & 0o077 != 0
-        {
+        var status = stat()
+        if stat(path, &status) == 0, Int(status.st_mode) & 0o077 != 0 {
+            let mode = Int(status.st_mode)
             throw SOPSError(.invalidKeyMaterial,
                 "the key file \(path) is accessible by group or others (mode 0\(String(mode & 0o777, radix: 8))); run: chmod 600 \(path)")
         }

@@ -117,6 +117,10 @@ public struct RollbackStore: Sendable {
             for file in files where file.hasSuffix(".age") && !keptIDs.contains(String(file.dropLast(4))) {
                 try AtomicFile.remove(directory + "/" + file)
             }
+            // Temporary files of writes that a crash interrupted.
+            for file in files where file.contains(".tmp-") {
+                try AtomicFile.remove(directory + "/" + file)
+            }
         }
     }
 

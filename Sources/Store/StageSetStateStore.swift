@@ -13,6 +13,14 @@ public struct StageSetStateStore: Sendable {
         directory = (stateDirectory.hasSuffix("/") ? stateDirectory : stateDirectory + "/") + namespace + "/" + name
     }
 
+    /// Removes temporary files that a crash left behind (only one agent writes here: the lock says so).
+    public func removeInterruptedWrites() {
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for file in files where file.contains(".tmp-") {
+            try? AtomicFile.remove(directory + "/" + file)
+        }
+    }
+
     public var statusPath: String { directory + "/status.json" }
     public var inventoryPath: String { directory + "/inventory.json" }
 

@@ -51,6 +51,14 @@ struct ReconcileCommand: AsyncParsableCommand {
             throw ValidationError("no StageSet named \"\(stageset ?? "")\" in \(global.configPath)")
         }
         let logger = AgentLogging.logger()
+        let lock: StateDirectoryLock
+        do {
+            lock = try StateDirectoryLock(stateDirectory: global.stateDirectory)
+        } catch {
+            writeStandardError("\(error.message); ask it for a pass with `stageset-agent reconcile` (without --once)\n")
+            throw ExitCode.problemsFound
+        }
+        defer { withExtendedLifetime(lock) {} }
         var allReady = true
         for stageSet in stageSets {
             if let stage, !stageSet.spec.stages.contains(where: { $0.name == stage }) {

@@ -40,6 +40,14 @@ struct RollbackCommand: AsyncParsableCommand {
             throw ValidationError("no StageSet named \"\(stageset ?? "")\" in \(global.configPath)")
         }
         let logger = AgentLogging.logger()
+        let lock: StateDirectoryLock
+        do {
+            lock = try StateDirectoryLock(stateDirectory: global.stateDirectory)
+        } catch {
+            writeStandardError("\(error.message)\n")
+            throw ExitCode.problemsFound
+        }
+        defer { withExtendedLifetime(lock) {} }
         var failed = false
         for stageSet in stageSets {
             let reconciler = AgentWiring.reconciler(for: stageSet, configuration: configuration, global: global, cluster: cluster, logger: logger)

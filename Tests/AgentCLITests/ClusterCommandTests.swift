@@ -54,6 +54,8 @@ import TestSupport
             "--kubeconfig", emulator.kubeconfigPath])
         #expect(output.status == 1)
         #expect(output.standardOutput.contains("Not ready (StageFailed)"))
-        #expect(try agent(["reconcile", "--config", config]).status == 2, "without --once there is no daemon to ask yet")
+        let noDaemon = try agent(["reconcile", "--config", config, "--runtime-dir", fixture.scratch.file("run")])
+        #expect(noDaemon.status == 1)
+        #expect(noDaemon.standardError.contains("no agent is running"))
     }
 }
