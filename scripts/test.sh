@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-dependencies.sh
 swift build --build-tests
-swift test --skip-build
+# Serial: many tests drive real peers (git, sops, kubectl, Python servers) with blocking calls;
+# in parallel they would starve the 2-core cooperative thread pool that the agent code under test uses.
+swift test --skip-build --no-parallel
