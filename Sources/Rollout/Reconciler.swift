@@ -94,7 +94,7 @@ struct PassRun {
         let advice: RetryAdvice
         switch reason {
         case .succeeded, .suspended: advice = .steady
-        case .stageProgressing, .sourceNotReady, .artifactNotFound, .progressing: advice = .wait
+        case .stageProgressing, .sourceNotReady, .artifactNotFound: advice = .wait
         case .invalidSpec, .previousRevisionUnavailable: advice = .untilChange
         case .stageFailed, .rbacDenied: advice = .backoff
         }

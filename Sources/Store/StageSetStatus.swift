@@ -73,7 +73,6 @@ public enum StatusReason: String, Codable, Sendable, CaseIterable {
     case stageProgressing = "StageProgressing"
     case rbacDenied = "RBACDenied"
     case previousRevisionUnavailable = "PreviousRevisionUnavailable"
-    case progressing = "Progressing"
 }
 
 public enum StagePhase: String, Codable, Sendable {

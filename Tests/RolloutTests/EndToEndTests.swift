@@ -131,6 +131,26 @@ import TestSupport
         #expect(fixture.live("secrets", "db") == nil)
     }
 
+    @Test func aSOPSEncryptedEnvFileFeedsAKustomizeSecretGenerator() async throws {
+        let fixture = try RolloutFixture()
+        let keyFile = fixture.scratch.file("secrets/sops-age/age.agekey")
+        try FileManager.default.createDirectory(atPath: fixture.scratch.file("secrets/sops-age"), withIntermediateDirectories: true)
+        try Shell.check("age-keygen", ["-o", keyFile])
+        let recipient = try Shell.check("age-keygen", ["-y", keyFile]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let plain = try fixture.scratch.write("plain/db.env", "DB_USER=app\nDB_PASSWORD=\(password)\n")
+        let encrypted = try Shell.check("sops", ["--disable-version-check", "encrypt", "--age", recipient, plain])
+        try fixture.git.commit([
+            "stages/app/kustomization.yaml": "namespace: demo\nresources: [ns.yaml]\nsecretGenerator:\n  - name: db\n    envs: [db.env]\n    options: {disableNameSuffixHash: true}\n",
+            "stages/app/ns.yaml": Manifests.namespace("demo"),
+            "stages/app/db.env": encrypted,
+        ])
+        let outcome = try await fixture.reconcile("decryption: {provider: sops, secretRef: {name: sops-age}}\n" + stagesSpec(["app"]))
+        #expect(outcome.reason == .succeeded, "\(outcome.message)")
+        let secret = try #require(fixture.live("secrets", "db"))
+        let stored = secret["data"]?["DB_PASSWORD"]?.stringValue.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        #expect(stored == password)
+    }
+
     @Test func rendererAnswersMapToReasons() async throws {
         let fixture = try RolloutFixture()
         let renderer = try JaaSRendererPeer(snippets: ["broken": "{ a: error 'boom' }"])
