@@ -29,8 +29,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "OpenPGP", dependencies: ["CryptoPrimitives", "CZlib"]),
 
-        // SOPS decryption (stores, MAC, key groups) with age and OpenPGP keys
-        .target(name: "SOPS", dependencies: ["JSON", "YAML", "CryptoPrimitives", "AgeCrypto", "OpenPGP", "HostSecrets"]),
+        // Cloud KMS clients (AWS, GCP, Azure Key Vault, Vault transit) with ambient credentials
+        .target(name: "KMS", dependencies: ["HTTP", "JSON", "CryptoPrimitives"]),
+
+        // SOPS decryption (stores, MAC, key groups) with age, OpenPGP and KMS master keys
+        .target(name: "SOPS", dependencies: ["JSON", "YAML", "CryptoPrimitives", "AgeCrypto", "OpenPGP", "HostSecrets", "KMS"]),
 
         // HTTP over libcurl
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
@@ -58,7 +61,7 @@ let package = Package(
 
         // The stage engine
         .target(name: "Rollout", dependencies: [
-            "StageSpec", "Fetch", "Build", "Store", "Kube", "SOPS", "HostSecrets", "JSON", "YAML", "CryptoPrimitives",
+            "StageSpec", "Fetch", "Build", "Store", "Kube", "SOPS", "KMS", "HostSecrets", "JSON", "YAML", "CryptoPrimitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -71,7 +74,7 @@ let package = Package(
 
         // The executable
         .executableTarget(name: "stageset-agent", dependencies: [
-            "StageSpec", "Fetch", "Build", "Rollout", "Daemon", "Kube", "Store", "SOPS", "HTTP", "HostSecrets", "AgeCrypto", "YAML", "JSON",
+            "StageSpec", "Fetch", "Build", "Rollout", "Daemon", "Kube", "Store", "SOPS", "KMS", "HTTP", "HostSecrets", "AgeCrypto", "YAML", "JSON",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -80,6 +83,8 @@ let package = Package(
         // Test tools (never shipped): shared test helpers and the Kubernetes API emulator
         .target(name: "CTestSupportShims", path: "Tests/CTestSupportShims"),
         .target(name: "TestSupport", dependencies: ["JSON", "CTestSupportShims"], path: "Tests/TestSupport"),
+        .target(name: "KMSTestSupport", dependencies: ["TestSupport", "JSON", "HTTP", "KMS"], path: "Tests/KMSTestSupport",
+            exclude: ["Servers", "README.md"]),
         .target(name: "CKubeEmulatorShims", dependencies: ["COpenSSL"], linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "KubeEmulator", dependencies: ["COpenSSL", "CKubeEmulatorShims", "TestSupport"], exclude: ["README.md"]),
         .executableTarget(name: "kube-emulator", dependencies: ["KubeEmulator"]),
@@ -94,7 +99,8 @@ let package = Package(
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives", "TestSupport"]),
         .testTarget(name: "AgeCryptoTests", dependencies: ["AgeCrypto", "CryptoPrimitives", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "OpenPGPTests", dependencies: ["OpenPGP", "CryptoPrimitives", "TestSupport"], exclude: ["Generators"]),
-        .testTarget(name: "SOPSTests", dependencies: ["SOPS", "OpenPGP", "JSON", "YAML", "CryptoPrimitives", "AgeCrypto", "HostSecrets", "TestSupport"]),
+        .testTarget(name: "SOPSTests", dependencies: ["SOPS", "OpenPGP", "KMS", "JSON", "YAML", "CryptoPrimitives", "AgeCrypto", "HostSecrets", "TestSupport", "KMSTestSupport"]),
+        .testTarget(name: "KMSTests", dependencies: ["KMS", "HTTP", "JSON", "CryptoPrimitives", "HostSecrets", "TestSupport", "KMSTestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "TestSupport"]),
         .testTarget(name: "KubeTests", dependencies: ["Kube", "HTTP", "JSON", "KubeEmulator", "TestSupport"], exclude: ["Servers"]),

@@ -51,7 +51,7 @@ public struct DiffPlanner: Sendable {
         }
         let decryption: StageDecryption?
         do {
-            decryption = try StageDecryption.load(for: stageSet, secrets: reconciler.renderer.secrets, additional: reconciler.additionalDecrypters,
+            decryption = try StageDecryption.load(for: stageSet, secrets: reconciler.renderer.secrets, kmsSession: reconciler.kmsSession, additional: reconciler.additionalDecrypters,
                 logger: reconciler.logger)
         } catch {
             result.problems.append("\(error)")

@@ -6,6 +6,7 @@ import Foundation
 import Build
 import Fetch
 import JSON
+import KMS
 import Logging
 import SOPS
 import StageSpec
@@ -23,7 +24,9 @@ public struct Reconciler: Sendable {
     public var logger: Logger
     /// Connects to the StageSet's cluster; a failure is reported as `InvalidSpec`.
     public var connect: @Sendable (StageSet) throws -> ClusterSession
-    /// Master-key decrypters beyond the host keys (cloud KMS with ambient credentials).
+    /// Cloud KMS clients with ambient credentials (one session per process: it caches credentials).
+    public var kmsSession: KMSSession?
+    /// Further master-key decrypters.
     public var additionalDecrypters: [any MasterKeyDecrypter] = []
     /// The encrypted rollback store; `nil` disables snapshots and rollback.
     public var rollbackStore: RollbackStore?
@@ -157,7 +160,7 @@ struct PassRun {
 
         let decryption: StageDecryption?
         do {
-            decryption = try StageDecryption.load(for: stageSet, secrets: reconciler.renderer.secrets, additional: reconciler.additionalDecrypters, logger: logger)
+            decryption = try StageDecryption.load(for: stageSet, secrets: reconciler.renderer.secrets, kmsSession: reconciler.kmsSession, additional: reconciler.additionalDecrypters, logger: logger)
         } catch {
             if case .decryption(_, let cause) = error { logger.error("cannot load the decryption keys: \(cause)") }
             return finish(.stageFailed, "stage \(stages.first?.name ?? ""): \(error)")

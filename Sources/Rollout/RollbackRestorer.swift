@@ -31,7 +31,7 @@ struct RollbackRestorer {
     func restore(snapshot: [SnapshotEntry], working: Inventory, stages: [Stage]) async -> (Result, Inventory?) {
         let decryption: StageDecryption?
         do {
-            decryption = try StageDecryption.load(for: stageSet, secrets: reconciler.renderer.secrets, additional: reconciler.additionalDecrypters,
+            decryption = try StageDecryption.load(for: stageSet, secrets: reconciler.renderer.secrets, kmsSession: reconciler.kmsSession, additional: reconciler.additionalDecrypters,
                 logger: logger)
         } catch {
             if case .decryption(_, let cause) = error { logger.error("rollback: cannot load the decryption keys: \(cause)") }

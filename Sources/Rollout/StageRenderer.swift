@@ -2,6 +2,7 @@ import Build
 import Fetch
 import HostSecrets
 import JSON
+import KMS
 import Logging
 import SOPS
 import StageSpec
@@ -38,8 +39,8 @@ public struct StageDecryption: Sendable {
 
     /// Loads the keys of `spec.decryption` (the host Secret's `.agekey` and `.asc` entries) plus
     /// the additional decrypters (cloud KMS with ambient credentials); `nil` without `spec.decryption`.
-    public static func load(for stageSet: StageSet, secrets: HostSecretStore, additional: [any MasterKeyDecrypter] = [], logger: Logger)
-        throws(RenderFailure) -> StageDecryption?
+    public static func load(for stageSet: StageSet, secrets: HostSecretStore, kmsSession: KMSSession? = nil, additional: [any MasterKeyDecrypter] = [],
+        logger: Logger) throws(RenderFailure) -> StageDecryption?
     {
         guard let decryption = stageSet.spec.decryption else { return nil }
         var keys = DecryptionKeys()
@@ -50,8 +51,12 @@ public struct StageDecryption: Sendable {
                 throw .decryption(file: "Secret \(secretRef.name)", cause: error.description)
             }
         }
-        do {
-            let (decryptor, problems) = try SOPSDecryptor.forKeys(keys, additional: additional)
+        do throws(SOPSError) {
+            let (decryptor, problems) = if let kmsSession {
+                try SOPSDecryptor.forKeys(keys, kmsSession: kmsSession, additional: additional)
+            } else {
+                try SOPSDecryptor.forKeys(keys, additional: additional)
+            }
             for problem in problems { logger.warning("unusable decryption key: \(problem)") }
             return StageDecryption(flux: FluxDecryption(decryptor: decryptor))
         } catch {

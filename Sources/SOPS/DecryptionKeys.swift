@@ -11,12 +11,15 @@ import Glibc
 
 /// Key material for decryption, gathered the way Flux reads a decryption Secret: entries ending
 /// `.agekey` hold age identities (one per line, `#` comments), entries ending `.asc` hold armored
-/// OpenPGP private keys (kept for the PGP decrypter), every other entry is ignored; blank entries
-/// are skipped. Values are secret: this type never prints them.
+/// OpenPGP private keys (kept for the PGP decrypter), `sops.aws-kms`, `sops.gcp-kms`,
+/// `sops.azure-kv` and `sops.vault-token` hold cloud KMS credentials (`KMSServiceCredentials`), every
+/// other entry is ignored; blank entries are skipped. Values are secret: this type never prints them.
 public struct DecryptionKeys: Sendable, CustomStringConvertible {
     public private(set) var ageIdentities: [AgeX25519Identity] = []
     /// Armored OpenPGP private key blocks, with the entry or file each came from.
     public private(set) var armoredPGPKeys: [(source: String, armored: String)] = []
+    /// Cloud KMS credentials from the Secret's `sops.*` entries (they replace the ambient chains).
+    public private(set) var serviceCredentials = KMSServiceCredentials()
     /// Where the keys came from (`secret sops-keys entry age.agekey`), for reports.
     public private(set) var sources: [String] = []
 
@@ -25,10 +28,11 @@ public struct DecryptionKeys: Sendable, CustomStringConvertible {
     public var isEmpty: Bool { ageIdentities.isEmpty && armoredPGPKeys.isEmpty }
 
     public var description: String {
-        "DecryptionKeys(\(ageIdentities.count) age identities, \(armoredPGPKeys.count) OpenPGP key blocks)"
+        "DecryptionKeys(\(ageIdentities.count) age identities, \(armoredPGPKeys.count) OpenPGP key blocks, \(serviceCredentials))"
     }
 
-    /// Adds one named entry: `.agekey` → age identities, `.asc` → armored PGP key, anything else ignored.
+    /// Adds one named entry: `.agekey` → age identities, `.asc` → armored PGP key, `sops.aws-kms`,
+    /// `sops.gcp-kms`, `sops.azure-kv`, `sops.vault-token` → KMS credentials, anything else ignored.
     /// Returns whether the entry was used.
     @discardableResult
     public mutating func addEntry(named name: String, contents: [UInt8], source: String) throws(SOPSError) -> Bool {
@@ -50,6 +54,10 @@ public struct DecryptionKeys: Sendable, CustomStringConvertible {
                 throw SOPSError(.invalidKeyMaterial, "failed to import '\(name)' from \(source): not an armored OpenPGP private key block")
             }
             armoredPGPKeys.append((source: "\(source) \(name)", armored: text))
+            sources.append("\(source) \(name)")
+            return true
+        }
+        if try serviceCredentials.addEntry(named: name, contents: contents, source: source) {
             sources.append("\(source) \(name)")
             return true
         }
@@ -120,6 +128,7 @@ public struct DecryptionKeys: Sendable, CustomStringConvertible {
     /// Combines two key sets.
     public mutating func merge(_ other: DecryptionKeys) {
         ageIdentities += other.ageIdentities
+        serviceCredentials.merge(other.serviceCredentials)
         armoredPGPKeys += other.armoredPGPKeys
         sources += other.sources
     }

@@ -1,6 +1,7 @@
 import AgeCrypto
 import ArgumentParser
 import Fetch
+import KMS
 import Synchronization
 import HostSecrets
 import Kube
@@ -30,6 +31,7 @@ enum AgentWiring {
                 try ClusterConnector.session(for: stageSet, defaultKubeconfig: kubeconfig, defaultContext: context)
             })
         reconciler.agentVersion = AgentVersion.current
+        reconciler.kmsSession = kmsSession
         reconciler.rollbackRetention = max(1, global.rollbackRetention)
         if let identity = rollbackIdentity(stateDirectory: global.stateDirectory, logger: logger) {
             reconciler.rollbackStore = RollbackStore(stateSetDirectory: state.directory, identity: identity)
@@ -46,6 +48,9 @@ enum AgentWiring {
             throw ExitCode.problemsFound
         }
     }
+
+    /// One KMS session for the process: it keeps the HTTP clients and caches credentials and tokens.
+    static let kmsSession = KMSSession()
 
     private static let identities = Mutex<[String: AgeX25519Identity]>([:])
 

@@ -42,7 +42,7 @@ struct BuildCommand: AsyncParsableCommand {
             let decryption: StageDecryption?
             do {
                 pins = try await renderer.fetcher.pin(stageSet, in: configuration, stages: stages)
-                decryption = try StageDecryption.load(for: stageSet, secrets: renderer.secrets, logger: logger)
+                decryption = try StageDecryption.load(for: stageSet, secrets: renderer.secrets, kmsSession: AgentWiring.kmsSession, logger: logger)
             } catch {
                 writeStandardError("StageSet \(stageSet.key): \(error)\n")
                 problems = true

@@ -50,7 +50,7 @@ struct DecryptCommand: AsyncParsableCommand {
         let plaintext: [UInt8]
         do throws(SOPSError) {
             let keys = try DecryptionKeys.fromPaths(keys)
-            let (decryptor, problems) = try SOPSDecryptor.forKeys(keys)
+            let (decryptor, problems) = try SOPSDecryptor.forKeys(keys, kmsSession: AgentWiring.kmsSession)
             for problem in problems { writeStandardError("warning: \(problem)\n") }
             plaintext = try await decryptor.decrypt(Array(data), format: format, outputFormat: output, mac: ignoreMAC ? .ignore : .verify, fileName: file)
         } catch {
