@@ -112,6 +112,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "AgeCrypto", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Rollout", "StageSpec", "Store", "Kube", "KubeEmulator", "Fetch", "HostSecrets", "JSON", "TestSupport"]),
         .testTarget(name: "AgentCLITests", dependencies: ["stageset-agent", "KubeEmulator", "Store", "AgeCrypto", "TestSupport"]),
-        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "AgeCrypto", "StageSpec", "Fetch", "Build", "Store", "Kube", "KubeEmulator", "HostSecrets", "JSON", "TestSupport"]),
+        .testTarget(name: "RolloutTests", dependencies: ["Rollout", "AgeCrypto", "KMS", "KMSTestSupport", "StageSpec", "Fetch", "Build", "Store", "Kube", "KubeEmulator", "HostSecrets", "JSON", "TestSupport"]),
     ]
 )

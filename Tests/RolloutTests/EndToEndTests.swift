@@ -1,5 +1,7 @@
 import Foundation
 import JSON
+import KMS
+import KMSTestSupport
 import StageSpec
 import Store
 import Testing
@@ -165,5 +167,35 @@ import TestSupport
         #expect(try await outcome("broken").reason == .stageFailed)
         renderer.stop()
         #expect(try await outcome("broken").reason == .sourceNotReady)
+    }
+}
+
+/// A KMS-only StageSet (no key Secret): the Secret was encrypted by the real sops with an AWS KMS
+/// key in moto, and the agent decrypts it with ambient credentials from its environment.
+@Suite struct KMSEndToEndTests {
+    @Test func aKMSOnlyStageSetDecryptsWithAmbientCredentials() async throws {
+        let fixture = try RolloutFixture()
+        let endpoint = try Moto.endpoint()
+        let arn = try Moto.createKey()
+        let aws = ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_ENDPOINT_URL": endpoint,
+            "AWS_EC2_METADATA_DISABLED": "true", "AWS_REGION": "us-east-1"]
+        let plain = try fixture.scratch.write("plain/db.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: demo\nstringData:\n  password: kms-protected-value\n")
+        let encrypted = try Shell.check("sops", ["--disable-version-check", "encrypt", "--kms", arn, "--encrypted-regex", "^(data|stringData)$", plain],
+            environment: aws)
+        try fixture.git.commit(["stages/app/ns.yaml": Manifests.namespace("demo"), "stages/app/db.yaml": encrypted])
+        var reconciler = fixture.reconciler(try fixture.configuration("decryption: {provider: sops}\n" + stagesSpec(["app"])))
+        reconciler.kmsSession = KMSTestEnvironment.session(home: fixture.scratch.file("home"), aws)
+        let outcome = await reconciler.reconcile()
+        #expect(outcome.reason == .succeeded, "\(outcome.message)")
+        let stored = fixture.live("secrets", "db")?["data"]?["password"]?.stringValue.flatMap { Data(base64Encoded: $0) }
+        #expect(stored.map { String(decoding: $0, as: UTF8.self) } == "kms-protected-value")
+
+        // Without credentials the stage fails with the file named and the cause in the log only.
+        var without = fixture.reconciler(try fixture.configuration("decryption: {provider: sops}\n" + stagesSpec(["app"])))
+        without.kmsSession = KMSTestEnvironment.session(home: fixture.scratch.file("home"), ["AWS_ENDPOINT_URL": endpoint])
+        try fixture.git.commit(["stages/app/other.yaml": Manifests.configMap("other")])
+        let failed = await without.reconcile()
+        #expect(failed.reason == .stageFailed)
+        #expect(failed.message == "stage app: decryption failed: stages/app/db.yaml")
     }
 }
