@@ -19,6 +19,8 @@ let package = Package(
     targets: [
         // Data formats
         .target(name: "JSON"),
+        // RFC 3339 timestamps (Kubernetes, credential services, status files)
+        .target(name: "Timestamps"),
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .target(name: "YAML", dependencies: ["CYAML", "JSON"]),
 
@@ -30,7 +32,7 @@ let package = Package(
         .target(name: "OpenPGP", dependencies: ["CryptoPrimitives", "CZlib"]),
 
         // Cloud KMS clients (AWS, GCP, Azure Key Vault, Vault transit) with ambient credentials
-        .target(name: "KMS", dependencies: ["HTTP", "JSON", "CryptoPrimitives"]),
+        .target(name: "KMS", dependencies: ["HTTP", "JSON", "CryptoPrimitives", "Timestamps"]),
 
         // SOPS decryption (stores, MAC, key groups) with age, OpenPGP and KMS master keys
         .target(name: "SOPS", dependencies: ["JSON", "YAML", "CryptoPrimitives", "AgeCrypto", "OpenPGP", "HostSecrets", "KMS"]),
@@ -47,7 +49,7 @@ let package = Package(
         ]),
 
         // The Kubernetes client: kubeconfig, discovery, server-side apply, kstatus
-        .target(name: "Kube", dependencies: ["HTTP", "JSON", "YAML", "HostProcess"]),
+        .target(name: "Kube", dependencies: ["HTTP", "JSON", "YAML", "HostProcess", "Timestamps"]),
 
         // Configuration model
         .target(name: "StageSpec", dependencies: ["YAML", "JSON"]),
@@ -57,11 +59,14 @@ let package = Package(
         .target(name: "Build", dependencies: ["Fetch", "StageSpec", "HostProcess", "YAML", "JSON"]),
 
         // State directory: status, inventory, (later) the rollback store
-        .target(name: "Store", dependencies: ["AgeCrypto", "CryptoPrimitives"]),
+        .target(name: "Store", dependencies: ["AgeCrypto", "CryptoPrimitives", "Timestamps"]),
+
+        // systemd integration: sd_notify and journald/text/JSON log handlers (native protocols, no libsystemd)
+        .target(name: "Systemd", dependencies: ["Timestamps", .product(name: "Logging", package: "swift-log")]),
 
         // The stage engine
         .target(name: "Rollout", dependencies: [
-            "StageSpec", "Fetch", "Build", "Store", "Kube", "SOPS", "KMS", "HostSecrets", "JSON", "YAML", "CryptoPrimitives",
+            "StageSpec", "Fetch", "Build", "Store", "Kube", "SOPS", "KMS", "HostSecrets", "JSON", "YAML", "CryptoPrimitives", "Timestamps",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -74,7 +79,7 @@ let package = Package(
 
         // The executable
         .executableTarget(name: "stageset-agent", dependencies: [
-            "StageSpec", "Fetch", "Build", "Rollout", "Daemon", "Kube", "Store", "SOPS", "KMS", "HTTP", "HostSecrets", "AgeCrypto", "YAML", "JSON",
+            "StageSpec", "Fetch", "Build", "Rollout", "Daemon", "Kube", "Store", "SOPS", "KMS", "HTTP", "HostSecrets", "AgeCrypto", "YAML", "JSON", "Systemd",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -95,6 +100,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "TimestampsTests", dependencies: ["Timestamps", "TestSupport"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "JSON", "TestSupport"]),
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives", "TestSupport"]),
         .testTarget(name: "AgeCryptoTests", dependencies: ["AgeCrypto", "CryptoPrimitives", "TestSupport"], exclude: ["Fixtures"]),
@@ -113,5 +119,7 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Rollout", "StageSpec", "Store", "Kube", "KubeEmulator", "Fetch", "HostSecrets", "JSON", "TestSupport"]),
         .testTarget(name: "AgentCLITests", dependencies: ["stageset-agent", "KubeEmulator", "Store", "AgeCrypto", "TestSupport"]),
         .testTarget(name: "RolloutTests", dependencies: ["Rollout", "AgeCrypto", "KMS", "KMSTestSupport", "StageSpec", "Fetch", "Build", "Store", "Kube", "KubeEmulator", "HostSecrets", "JSON", "TestSupport"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "PackagingTests", dependencies: ["stageset-agent", "KubeEmulator", "TestSupport"]),
     ]
 )

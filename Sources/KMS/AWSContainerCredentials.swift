@@ -5,6 +5,7 @@ import Foundation
 #endif
 import HTTP
 import JSON
+import Timestamps
 
 /// Credentials from a container credentials endpoint (ECS task roles, EKS Pod Identity):
 /// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (below `http://169.254.170.2`) or
@@ -121,6 +122,6 @@ enum AWSCredentialDocument {
         }
         return AWSCredentials(
             accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: json?["Token"]?.stringValue,
-            expiration: json?["Expiration"]?.stringValue.flatMap(RFC3339Time.parse), source: source)
+            expiration: json?["Expiration"]?.stringValue.flatMap { RFC3339.parse($0.trimmingWhitespace()) }, source: source)
     }
 }

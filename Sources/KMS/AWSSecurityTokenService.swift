@@ -5,6 +5,7 @@ import Foundation
 #endif
 import CryptoPrimitives
 import HTTP
+import Timestamps
 
 /// The STS query API calls the credential chain needs: `AssumeRole` (signed with the base
 /// credentials) and `AssumeRoleWithWebIdentity` (unsigned), XML answers.
@@ -67,7 +68,7 @@ struct AWSSecurityTokenService {
             else {
                 throw KMSError(.invalidResponse, provider: .awsKMS, key: key, "\(operation) answered without credentials")
             }
-            let expiration = XMLText.text(path + ["Expiration"], in: text).flatMap(RFC3339Time.parse)
+            let expiration = XMLText.text(path + ["Expiration"], in: text).flatMap { RFC3339.parse($0.trimmingWhitespace()) }
             return AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token, expiration: expiration, source: source)
         }
     }

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import CryptoPrimitives
+import Timestamps
 
 /// AWS Signature Version 4 (header-based, `AWS4-HMAC-SHA256`) over CryptoPrimitives' HMAC-SHA256
 /// and SHA-256, as the AWS SDKs sign KMS and STS requests.
@@ -15,7 +16,7 @@ public enum AWSSignatureV4 {
         method: String, url: URL, headers: [(String, String)], body: [UInt8], credentials: AWSCredentials,
         region: String, service: String, date: Date
     ) throws(CryptoError) -> [(String, String)] {
-        let (timestamp, day) = RFC3339Time.sigV4Stamps(date)
+        let (timestamp, day) = Self.stamps(date)
         var all = headers.filter { !["host", "x-amz-date", "x-amz-security-token", "authorization"].contains($0.0.lowercased()) }
         all.insert(("Host", hostHeader(url)), at: 0)
         all.append(("X-Amz-Date", timestamp))
@@ -94,5 +95,12 @@ public enum AWSSignatureV4 {
             left.name == right.name ? left.value < right.value : left.name < right.name
         }
         return sorted.map { $0.name + "=" + $0.value }.joined(separator: "&")
+    }
+
+    /// `YYYYMMDD'T'HHMMSS'Z'` in UTC (`X-Amz-Date`) and `YYYYMMDD` (the credential scope date).
+    static func stamps(_ date: Date) -> (timestamp: String, day: String) {
+        let iso = RFC3339.format(secondsSinceEpoch: Int(date.timeIntervalSince1970.rounded(.down)))
+        let compact = iso.filter { $0 != "-" && $0 != ":" }
+        return (compact, String(compact.prefix(8)))
     }
 }

@@ -51,28 +51,18 @@ public struct AzureKeyVaultClient: Sendable {
         body["value"] = .string(Base64Coding.encodeURL(ciphertext))
         let bodyData = Data(JSONSerializer().serialize(.object(body)))
         let provider = AzureAccessTokenProvider(session: session, explicit: credentials, key: keyDescription)
-        for attempt in 1...2 {
+        let exchange = ServiceExchange(
+            client: client, retry: session.options.retry, provider: .azureKeyVault, key: keyDescription, operation: "Key Vault decrypt")
+        return try await exchange.postWithBearerToken(url: url, body: bodyData, tokens: session.accessTokens) { () async throws(KMSError) in
             let (token, cacheKey) = try await provider.token(scope: scope)
-            let exchange = ServiceExchange(
-                client: client, retry: session.options.retry, provider: .azureKeyVault, key: keyDescription, operation: "Key Vault decrypt")
-            do {
-                return try await exchange.perform { () throws(KMSError) -> HTTPRequest in
-                    var headers: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json"]
-                    headers.setBearerToken(token.value)
-                    return HTTPRequest(method: .post, url: url, headers: headers, body: bodyData)
-                } interpret: { (response) throws(KMSError) -> SecureBytes in
-                    guard response.isSuccess else { throw Self.failure(response, key: keyDescription, token: token) }
-                    guard let encoded = response.json?["value"]?.stringValue, var plaintext = Base64Coding.decodeLenient(encoded) else {
-                        throw KMSError(.invalidResponse, provider: .azureKeyVault, key: keyDescription, "Key Vault answered without a base64url value")
-                    }
-                    return SecureBytes(wiping: &plaintext)
-                }
-            } catch {
-                guard error.code == .accessDenied, error.message.contains("HTTP 401"), attempt == 1 else { throw error }
-                await session.accessTokens.remove(cacheKey)
+            return (token, cacheKey)
+        } interpret: { (response, token) throws(KMSError) -> SecureBytes in
+            guard response.isSuccess else { throw Self.failure(response, key: keyDescription, token: token) }
+            guard let encoded = response.json?["value"]?.stringValue, var plaintext = Base64Coding.decodeLenient(encoded) else {
+                throw KMSError(.invalidResponse, provider: .azureKeyVault, key: keyDescription, "Key Vault answered without a base64url value")
             }
+            return SecureBytes(wiping: &plaintext)
         }
-        throw KMSError(.accessDenied, provider: .azureKeyVault, key: keyDescription, "Key Vault rejected a freshly issued token")
     }
 
     /// The token scope for the vault: remembered, or learned from an unauthenticated request's challenge.

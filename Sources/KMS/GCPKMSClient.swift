@@ -38,30 +38,18 @@ public struct GCPKMSClient: Sendable {
         body["ciphertext"] = .string(Base64Coding.encode(ciphertext))
         let bodyData = Data(JSONSerializer().serialize(.object(body)))
         let provider = GCPAccessTokenProvider(session: session, explicit: credentials, key: resourceID)
-        for attempt in 1...2 {
-            let (token, cacheKey) = try await provider.token()
-            let exchange = ServiceExchange(
-                client: try session.apiClient(.gcpKMS, key: resourceID), retry: session.options.retry, provider: .gcpKMS, key: resourceID,
-                operation: "Cloud KMS decrypt")
-            do {
-                return try await exchange.perform { () throws(KMSError) -> HTTPRequest in
-                    var headers: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json"]
-                    headers.setBearerToken(token.value)
-                    return HTTPRequest(method: .post, url: url, headers: headers, body: bodyData)
-                } interpret: { (response) throws(KMSError) -> SecureBytes in
-                    guard response.isSuccess else { throw Self.failure(response, key: resourceID, token: token) }
-                    guard let encoded = response.json?["plaintext"]?.stringValue, var plaintext = Base64Coding.decode(encoded) else {
-                        throw KMSError(.invalidResponse, provider: .gcpKMS, key: resourceID, "Cloud KMS answered without a base64 plaintext")
-                    }
-                    return SecureBytes(wiping: &plaintext)
-                }
-            } catch {
-                // A cached token the service no longer accepts is dropped and fetched once more.
-                guard error.code == .accessDenied, error.message.contains("HTTP 401"), attempt == 1, let cacheKey else { throw error }
-                await session.accessTokens.remove(cacheKey)
+        let exchange = ServiceExchange(
+            client: try session.apiClient(.gcpKMS, key: resourceID), retry: session.options.retry, provider: .gcpKMS, key: resourceID,
+            operation: "Cloud KMS decrypt")
+        return try await exchange.postWithBearerToken(url: url, body: bodyData, tokens: session.accessTokens) { () async throws(KMSError) in
+            try await provider.token()
+        } interpret: { (response, token) throws(KMSError) -> SecureBytes in
+            guard response.isSuccess else { throw Self.failure(response, key: resourceID, token: token) }
+            guard let encoded = response.json?["plaintext"]?.stringValue, var plaintext = Base64Coding.decode(encoded) else {
+                throw KMSError(.invalidResponse, provider: .gcpKMS, key: resourceID, "Cloud KMS answered without a base64 plaintext")
             }
+            return SecureBytes(wiping: &plaintext)
         }
-        throw KMSError(.accessDenied, provider: .gcpKMS, key: resourceID, "Cloud KMS rejected a freshly issued token")
     }
 
     private func endpoint(_ key: String) throws(KMSError) -> String {

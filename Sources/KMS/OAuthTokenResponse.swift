@@ -5,6 +5,7 @@ import Foundation
 #endif
 import HTTP
 import JSON
+import Timestamps
 
 /// OAuth 2.0 token endpoint answers as Google, Microsoft Entra ID and the managed-identity
 /// endpoints send them: `access_token` with `expires_in` (seconds) or `expires_on` (Unix time),
@@ -24,7 +25,7 @@ enum OAuthTokenResponse {
         var expiry: Date?
         if let expiresOn = number(json?["expires_on"]), expiresOn > 1_000_000_000 {
             expiry = Date(timeIntervalSince1970: expiresOn)
-        } else if let text = json?["expires_on"]?.stringValue, let date = RFC3339Time.parse(text) {
+        } else if let text = json?["expires_on"]?.stringValue, let date = RFC3339.parse(text.trimmingWhitespace()) {
             expiry = date
         } else if let expiresIn = number(json?["expires_in"]) {
             expiry = Date().addingTimeInterval(expiresIn)

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import HostProcess
 import JSON
+import Timestamps
 
 /// A TLS client certificate and key handed out by a credential source (an exec plugin).
 struct ClientIdentity: Sendable, Equatable {

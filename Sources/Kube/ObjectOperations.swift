@@ -15,17 +15,7 @@ extension KubeClient {
     public func apply(_ object: JSONObject, options: ApplyOptions = ApplyOptions()) async throws(KubeError) -> ApplyResult {
         var reference = try ObjectReference(object: object)
         let resource = try await resource(apiVersion: reference.apiVersion, kind: reference.kind, object: reference)
-        var body = Self.withoutServerOwnedMetadata(object)
-        var metadata = body["metadata"]?.objectValue ?? JSONObject()
-        if resource.namespaced {
-            let namespace = reference.namespace ?? defaultNamespace
-            reference.namespace = namespace
-            metadata["namespace"] = .string(namespace)
-        } else {
-            reference.namespace = nil
-            metadata.removeValue(forKey: "namespace")
-        }
-        body["metadata"] = .object(metadata)
+        let body = placed(Self.withoutServerOwnedMetadata(object), resource: resource, reference: &reference)
 
         let manager = options.fieldManager ?? configuration.fieldManager
         var query: [(String, String)] = [("fieldManager", manager)]

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import JSON
+import Timestamps
 
 /// Readiness of a live object with the rules of sigs.k8s.io/cli-utils `pkg/kstatus/status` (the
 /// ones Flux and the StageSet controller wait with), reimplemented here.

@@ -11,6 +11,7 @@ import Logging
 import SOPS
 import StageSpec
 import Store
+import Timestamps
 
 /// One reconcile pass of one StageSet: pin every source, then per stage in order render, apply,
 /// record the inventory durably, and wait until ready; after a fully successful pass, prune.
@@ -85,7 +86,7 @@ struct PassRun {
 
     mutating func finish(_ reason: StatusReason, _ message: String, pruned: [String] = [], retry: RetryAdvice? = nil) -> PassOutcome {
         status.setReady(reason == .succeeded ? .trueStatus : .falseStatus, reason: reason, message: message)
-        status.lastReconcileTime = Timestamp.now()
+        status.lastReconcileTime = RFC3339.now()
         saveStatus()
         var metadata: Logger.Metadata = ["REASON": "\(reason.rawValue)"]
         if reason == .succeeded {
@@ -115,7 +116,7 @@ struct PassRun {
 
     mutating func setStage(_ name: String, _ phase: StagePhase, revision: String?, message: String = "", entries: Int? = nil) {
         var stageStatus = status.stage(name) ?? StageStatus(name: name, phase: phase)
-        if stageStatus.phase != phase { stageStatus.lastTransitionTime = Timestamp.now() }
+        if stageStatus.phase != phase { stageStatus.lastTransitionTime = RFC3339.now() }
         stageStatus.phase = phase
         stageStatus.revision = revision
         stageStatus.message = message
@@ -417,6 +418,7 @@ struct PassRun {
         stageOutcomes.append(StageOutcome(name: stage.name, phase: phase, revision: revision, message: message, actions: actions))
         var failureLogger = logger
         failureLogger[metadataKey: "STAGE"] = "\(stage.name)"
+        if let revision { failureLogger[metadataKey: "REVISION"] = "\(revision)" }
         failureLogger.error("stage failed: \(message)", metadata: ["REASON": "\(reason.rawValue)", "event": "stage-failed"])
         return finish(reason, "stage \(stage.name): \(message)")
     }

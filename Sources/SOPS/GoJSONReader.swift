@@ -1,5 +1,7 @@
 /// A JSON reader with the semantics of Go's `encoding/json` as sops uses it: member order and
 /// duplicate keys kept, invalid UTF-8 and lone surrogates turned into U+FFFD, exact syntax errors.
+/// Kept apart from the strict `JSONParser`: sops' MAC covers duplicate members and replaced bytes,
+/// which the agent's own configuration parsing must reject.
 enum GoJSONReader {
     indirect enum Value {
         case object([(key: [UInt8], value: Value)])

@@ -1,3 +1,5 @@
+import YAML
+
 /// go-yaml v3 (go.yaml.in/yaml/v3 3.0.4) scalar resolution, as sops' YAML store sees scalars when
 /// it decodes each node into `interface{}`: the implicit tag of plain text, explicit tags, and the
 /// Go value it turns into. A decoding failure yields `nil` (sops ignores the error: the value is null).
@@ -94,87 +96,15 @@ enum GoYAMLResolver {
 
     /// Timestamps, integers (any base, `_` removed), unsigned integers and floats.
     private static func resolveNumberLike(_ text: String, allowTimestamp: Bool) -> (tag: Tag, value: SOPSNode)? {
-        if allowTimestamp, let time = SOPSTimestamp.parseYAML(text) { return (.timestamp, .time(time)) }
+        if allowTimestamp, let time = YAMLTimestamp.parseYAML(text) { return (.timestamp, .time(time)) }
         let plain = text.filter { $0 != "_" }
-        if let value = parseGoInteger(plain, signed: true) {
-            return (.int, .integer(value))
+        switch YAMLScalarResolver.parseGoInteger(plain) {
+        case .integer(let value): return (.int, .integer(value))
+        case .unsignedInteger(let value): return (.int, .unsignedInteger(value))
+        default: break
         }
-        if let value = parseGoUnsigned(plain) { return (.int, .unsignedInteger(value)) }
-        if isYAMLFloat(plain), let value = GoNumberText.parseFloat(plain) { return (.float, .float(value)) }
+        if YAMLScalarResolver.isYAMLFloat(plain), let value = GoNumberText.parseFloat(plain) { return (.float, .float(value)) }
         return nil
-    }
-
-    /// `strconv.ParseInt(s, 0, 64)`.
-    static func parseGoInteger(_ text: String, signed: Bool) -> Int64? {
-        var body = Substring(text)
-        var negative = false
-        if body.first == "+" || body.first == "-" {
-            negative = body.first == "-"
-            body = body.dropFirst()
-        }
-        guard let magnitude = parseGoMagnitude(body) else { return nil }
-        if negative {
-            if magnitude <= UInt64(Int64.max) { return -Int64(magnitude) }
-            if magnitude == UInt64(Int64.max) + 1 { return Int64.min }
-            return nil
-        }
-        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
-    }
-
-    /// `strconv.ParseUint(s, 0, 64)` (no sign allowed).
-    static func parseGoUnsigned(_ text: String) -> UInt64? {
-        parseGoMagnitude(Substring(text))
-    }
-
-    private static func parseGoMagnitude(_ body: Substring) -> UInt64? {
-        var digits = body
-        var radix = 10
-        let lowered = body.lowercased()
-        if lowered.hasPrefix("0x") {
-            radix = 16
-            digits = digits.dropFirst(2)
-        } else if lowered.hasPrefix("0o") {
-            radix = 8
-            digits = digits.dropFirst(2)
-        } else if lowered.hasPrefix("0b") {
-            radix = 2
-            digits = digits.dropFirst(2)
-        } else if digits.count > 1, digits.first == "0" {
-            radix = 8
-            digits = digits.dropFirst()
-        }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }) else { return nil }
-        return UInt64(digits, radix: radix)
-    }
-
-    /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
-    static func isYAMLFloat(_ text: String) -> Bool {
-        var bytes = Array(text.utf8)[...]
-        func digits() -> Int {
-            var count = 0
-            while let byte = bytes.first, byte >= 0x30, byte <= 0x39 {
-                bytes = bytes.dropFirst()
-                count += 1
-            }
-            return count
-        }
-        if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-        if bytes.first == UInt8(ascii: ".") {
-            bytes = bytes.dropFirst()
-            guard digits() > 0 else { return false }
-        } else {
-            guard digits() > 0 else { return false }
-            if bytes.first == UInt8(ascii: ".") {
-                bytes = bytes.dropFirst()
-                _ = digits()
-            }
-        }
-        if bytes.first == UInt8(ascii: "e") || bytes.first == UInt8(ascii: "E") {
-            bytes = bytes.dropFirst()
-            if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-            guard digits() > 0 else { return false }
-        }
-        return bytes.isEmpty
     }
 
     /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`: YAML 1.1 base-60 floats, quoted on output.

@@ -1,3 +1,5 @@
+import YAML
+
 /// The `sops` metadata block in a store-neutral shape, before it is checked and typed.
 indirect enum MetadataValue: Sendable {
     case map([(String, MetadataValue)])
@@ -143,7 +145,7 @@ struct MetadataDecoder {
 
     private func createdAt(_ members: [(String, MetadataValue)], _ path: [String]) throws(SOPSError) -> String {
         let text = try string(lookup(members, "created_at"), path + ["created_at"])
-        guard SOPSTimestamp.parseRFC3339(text) != nil else {
+        guard YAMLTimestamp.parseRFC3339(text) != nil else {
             throw failure("created_at \"\(printable(text))\" is not an RFC 3339 time", path + ["created_at"])
         }
         return text
@@ -210,7 +212,7 @@ struct MetadataDecoder {
             throw SOPSError(.metadataNotFound, "sops metadata not found")
         }
         let lastModifiedText = try string(lookup(top, "lastmodified"), ["lastmodified"])
-        guard let lastModified = SOPSTimestamp.parseRFC3339(lastModifiedText) else {
+        guard let lastModified = YAMLTimestamp.parseRFC3339(lastModifiedText) else {
             throw failure("lastmodified \"\(printable(lastModifiedText))\" is not an RFC 3339 time", ["lastmodified"])
         }
         var groups: [[MasterKey]] = []

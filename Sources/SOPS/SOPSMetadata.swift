@@ -1,3 +1,5 @@
+import YAML
+
 /// A master key listed in a file's metadata: what can unwrap the data key (or one Shamir share).
 /// The `encryptedDataKey` fields are public ciphertext, but are still never printed in errors.
 public enum MasterKey: Sendable, Equatable, CustomStringConvertible {
@@ -94,7 +96,7 @@ public struct SOPSMetadata: Sendable, Equatable {
     public var keyGroups: [[MasterKey]]
     public var shamirThreshold: Int
     /// `lastmodified` as parsed (the MAC's AAD is its RFC 3339 re-formatting).
-    public var lastModified: SOPSTimestamp
+    public var lastModified: YAMLTimestamp
     /// The encrypted MAC (`ENC[...]`), possibly empty.
     public var messageAuthenticationCode: String
     public var selector: EncryptionSelector
@@ -102,7 +104,7 @@ public struct SOPSMetadata: Sendable, Equatable {
     /// The sops version that wrote the file (informational).
     public var version: String
 
-    public init(keyGroups: [[MasterKey]], shamirThreshold: Int, lastModified: SOPSTimestamp, messageAuthenticationCode: String,
+    public init(keyGroups: [[MasterKey]], shamirThreshold: Int, lastModified: YAMLTimestamp, messageAuthenticationCode: String,
         selector: EncryptionSelector, macOnlyEncrypted: Bool, version: String)
     {
         self.keyGroups = keyGroups

@@ -1,3 +1,5 @@
+import YAML
+
 /// One value of a SOPS tree, typed the way sops' Go code types it after a store parsed it
 /// (strings are bytes, as Go strings are: the binary, dotenv and INI stores carry any bytes).
 public enum SOPSNode: Sendable, Equatable {
@@ -12,7 +14,7 @@ public enum SOPSNode: Sendable, Equatable {
     case unsignedInteger(UInt64)
     case float(Double)
     case bool(Bool)
-    case time(SOPSTimestamp)
+    case time(YAMLTimestamp)
     /// Raw bytes (`type:bytes`); never produced by current sops.
     case bytes([UInt8])
     case null

@@ -1,4 +1,5 @@
 import CryptoPrimitives
+import YAML
 
 /// Decrypts single `ENC[...]` values with the data key (AES-256-GCM, AAD = key path) and turns
 /// the plaintext into a typed value the way sops' `aes.Cipher.Decrypt` does.
@@ -52,7 +53,7 @@ struct ValueCipher {
             guard let value = GoNumberText.parseBool(text) else { throw Failure(message: "the decrypted bool value is not a boolean") }
             return .bool(value)
         case "time":
-            guard let value = SOPSTimestamp.parseRFC3339(text) else { throw Failure(message: "the decrypted time value is not an RFC 3339 timestamp") }
+            guard let value = YAMLTimestamp.parseRFC3339(text) else { throw Failure(message: "the decrypted time value is not an RFC 3339 timestamp") }
             return .time(value)
         case "comment":
             return .comment(plaintext)

@@ -1,3 +1,5 @@
+import Timestamps
+
 /// What a rollback needs to rebuild one stage without the network: the stage's files as
 /// fetched (SOPS ciphertext left intact — never decrypted bytes), the pinned revision, the source
 /// identity, and the build inputs the stage was built with.
@@ -18,7 +20,7 @@ public struct RollbackEntry: Codable, Sendable, Equatable {
     public var files: [String: String]
 
     public init(stageSet: String, stage: String, revision: String, source: String, sourceURL: String, buildInputs: BuildInputs,
-        createdAt: String = Timestamp.now(), files: [String: String])
+        createdAt: String = RFC3339.now(), files: [String: String])
     {
         format = Self.currentFormat
         self.stageSet = stageSet

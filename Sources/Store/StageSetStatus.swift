@@ -1,3 +1,5 @@
+import Timestamps
+
 /// The status of one StageSet, as the StageSet controller reports it: one `Ready` condition
 /// with the controller's reason strings, per-stage phases, pinned and applied revisions.
 public struct StageSetStatus: Codable, Sendable, Equatable {
@@ -28,7 +30,7 @@ public struct StageSetStatus: Codable, Sendable, Equatable {
     public var ready: StatusCondition? { conditions.first { $0.type == "Ready" } }
 
     /// Sets the Ready condition; the transition time changes only when status or reason does.
-    public mutating func setReady(_ status: ConditionStatus, reason: StatusReason, message: String, now: String = Timestamp.now()) {
+    public mutating func setReady(_ status: ConditionStatus, reason: StatusReason, message: String, now: String = RFC3339.now()) {
         let previous = ready
         let changed = previous?.status != status || previous?.reason != reason.rawValue
         let condition = StatusCondition(
@@ -95,7 +97,7 @@ public struct StageStatus: Codable, Sendable, Equatable {
     public var lastTransitionTime: String
 
     public init(name: String, phase: StagePhase, revision: String? = nil, appliedRevision: String? = nil, message: String = "",
-        entriesCount: Int = 0, lastTransitionTime: String = Timestamp.now())
+        entriesCount: Int = 0, lastTransitionTime: String = RFC3339.now())
     {
         self.name = name
         self.phase = phase
@@ -128,7 +130,7 @@ public struct ParkedRevisions: Codable, Sendable, Equatable {
     public var since: String
     public var message: String
 
-    public init(revisions: [String: String], configurationDigest: String, since: String = Timestamp.now(), message: String) {
+    public init(revisions: [String: String], configurationDigest: String, since: String = RFC3339.now(), message: String) {
         self.revisions = revisions
         self.configurationDigest = configurationDigest
         self.since = since

@@ -9,7 +9,7 @@ public enum YAMLScalarResolver {
         /// Integers above `Int64.max` that still fit 64 bits unsigned.
         case unsignedInteger(UInt64)
         case float(Double)
-        /// A plain scalar that looks like a YAML timestamp (`2001-12-14`, `2001-12-14T21:59:43Z`).
+        /// A plain scalar go-yaml reads as a timestamp (`2001-12-14`, `2001-12-14T21:59:43Z`; see `YAMLTimestamp`).
         case timestamp(String)
         case string(String)
     }
@@ -62,15 +62,15 @@ public enum YAMLScalarResolver {
         guard isDigit || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else {
             return .string(text)
         }
-        if looksLikeTimestamp(text) { return .timestamp(text) }
+        if YAMLTimestamp.parseYAML(text) != nil { return .timestamp(text) }
         let plain = text.replacingOccurrences(of: "_", with: "")
         if let integer = parseGoInteger(plain) { return integer }
         if isYAMLFloat(plain), let value = Double(plain) { return .float(value) }
         return .string(text)
     }
 
-    /// Go's `strconv.ParseInt(s, 0, 64)` then `ParseUint`: sign, `0x`/`0o`/`0b` prefixes, legacy leading-zero octal.
-    static func parseGoInteger(_ text: String) -> Resolved? {
+    /// Go's `strconv.ParseInt(s, 0, 64)` then `ParseUint` (unsigned, no sign): `0x`/`0o`/`0b` prefixes, legacy leading-zero octal.
+    public static func parseGoInteger(_ text: String) -> Resolved? {
         var digits = Substring(text)
         var negative = false
         if digits.first == "+" || digits.first == "-" {
@@ -92,7 +92,7 @@ public enum YAMLScalarResolver {
             radix = 8
             digits = digits.dropFirst()
         }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isHexDigit }), let magnitude = UInt64(digits, radix: radix) else {
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }), let magnitude = UInt64(digits, radix: radix) else {
             return nil
         }
         if negative {
@@ -101,11 +101,12 @@ public enum YAMLScalarResolver {
             return nil
         }
         if magnitude <= UInt64(Int64.max) { return .integer(Int64(magnitude)) }
-        return .unsignedInteger(magnitude)
+        // `ParseUint` takes no sign: `+18446744073709551615` is left to the float syntax.
+        return text.first == "+" ? nil : .unsignedInteger(magnitude)
     }
 
     /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`, go-yaml's float syntax.
-    static func isYAMLFloat(_ text: String) -> Bool {
+    public static func isYAMLFloat(_ text: String) -> Bool {
         var bytes = Substring(text).utf8[...]
         func digits() -> Int {
             var count = 0
@@ -136,34 +137,6 @@ public enum YAMLScalarResolver {
 
     /// Decimal float syntax Go's ParseFloat accepts after a leading `.` (`.5`, `.5e3`).
     static func isGoFloatSyntax(_ text: String) -> Bool { isYAMLFloat(text) }
-
-    /// `YYYY-M-D`, optionally followed by `T`/`t`/space and a time, as go-yaml recognises timestamps.
-    static func looksLikeTimestamp(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 8, bytes[0...3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), bytes[4] == UInt8(ascii: "-") else {
-            return false
-        }
-        var index = 5
-        func number(maximumDigits: Int) -> Bool {
-            let start = index
-            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39, index - start < maximumDigits { index += 1 }
-            return index > start
-        }
-        guard number(maximumDigits: 2), index < bytes.count, bytes[index] == UInt8(ascii: "-"), { index += 1; return true }(),
-            number(maximumDigits: 2)
-        else { return false }
-        if index == bytes.count { return true }
-        guard bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: "t") || bytes[index] == UInt8(ascii: " ") else {
-            return false
-        }
-        index += 1
-        guard number(maximumDigits: 2), index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-        index += 1
-        guard number(maximumDigits: 2), index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-        index += 1
-        guard number(maximumDigits: 2) else { return false }
-        return true
-    }
 }
 
 extension String {

@@ -24,13 +24,9 @@ struct BuildCommand: AsyncParsableCommand {
     var showSecrets = false
 
     func run() async throws {
-        let configuration = try loadConfiguration(global.configPath)
-        let stageSets = configuration.stageSets(named: stageset)
-        if stageSets.isEmpty {
-            throw ValidationError("no StageSet named \"\(stageset ?? "")\" in \(global.configPath)")
-        }
+        let (configuration, stageSets) = try global.selectStageSets(stageset, requireAny: true)
         let renderer = AgentWiring.renderer(global: global)
-        let logger = AgentLogging.logger()
+        let logger = AgentLogging.logger(global)
         var problems = false
         var output = ""
         for stageSet in stageSets {

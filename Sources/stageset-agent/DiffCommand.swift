@@ -20,12 +20,8 @@ struct DiffCommand: AsyncParsableCommand {
     var exitCode = false
 
     func run() async throws {
-        let configuration = try loadConfiguration(global.configPath)
-        let stageSets = configuration.stageSets(named: stageset)
-        if stageSets.isEmpty {
-            throw ValidationError("no StageSet named \"\(stageset ?? "")\" in \(global.configPath)")
-        }
-        let logger = AgentLogging.logger()
+        let (configuration, stageSets) = try global.selectStageSets(stageset, requireAny: true)
+        let logger = AgentLogging.logger(global)
         var changed = false
         var problems = false
         for stageSet in stageSets {

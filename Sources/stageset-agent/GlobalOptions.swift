@@ -1,4 +1,5 @@
 import ArgumentParser
+import Systemd
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -21,6 +22,12 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: "Distinct revisions kept per stage in the rollback store (default 10).")
     var rollbackRetention: Int = 10
+
+    @Option(name: .long, help: "Log format: automatic (the journal under systemd, else text), journal, text or json.")
+    var logFormat: LogFormat = .automatic
+
+    @Option(name: .long, help: "Lowest log level written: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: LogLevelOption = .info
 
     private static func environment(_ name: String) -> String? {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }

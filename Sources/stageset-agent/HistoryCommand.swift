@@ -13,11 +13,7 @@ struct HistoryCommand: ParsableCommand {
     var stageset: String?
 
     func run() throws {
-        let configuration = try loadConfiguration(global.configPath)
-        let stageSets = configuration.stageSets(named: stageset)
-        if stageSets.isEmpty, let stageset {
-            throw ValidationError("no StageSet named \"\(stageset)\" in \(global.configPath)")
-        }
+        let stageSets = try global.selectStageSets(stageset, requireAny: false).stageSets
         for stageSet in stageSets {
             let state = StageSetStateStore(stateDirectory: global.stateDirectory, namespace: stageSet.metadata.namespace, name: stageSet.metadata.name)
             let store = RollbackStore(stateSetDirectory: state.directory, identity: try AgentWiring.requireIdentity(global))

@@ -45,19 +45,9 @@ struct ReconcileCommand: AsyncParsableCommand {
             try askDaemon()
             return
         }
-        let configuration = try loadConfiguration(global.configPath)
-        let stageSets = configuration.stageSets(named: stageset)
-        if stageSets.isEmpty {
-            throw ValidationError("no StageSet named \"\(stageset ?? "")\" in \(global.configPath)")
-        }
-        let logger = AgentLogging.logger()
-        let lock: StateDirectoryLock
-        do {
-            lock = try StateDirectoryLock(stateDirectory: global.stateDirectory)
-        } catch {
-            writeStandardError("\(error.message); ask it for a pass with `stageset-agent reconcile` (without --once)\n")
-            throw ExitCode.problemsFound
-        }
+        let (configuration, stageSets) = try global.selectStageSets(stageset, requireAny: true)
+        let logger = AgentLogging.logger(global)
+        let lock = try global.lockStateDirectory(hint: "ask it for a pass with `stageset-agent reconcile` (without --once)")
         defer { withExtendedLifetime(lock) {} }
         var allReady = true
         for stageSet in stageSets {

@@ -34,19 +34,9 @@ struct RollbackCommand: AsyncParsableCommand {
             if failed { throw ExitCode.problemsFound }
             return
         }
-        let configuration = try loadConfiguration(global.configPath)
-        let stageSets = configuration.stageSets(named: stageset)
-        if stageSets.isEmpty {
-            throw ValidationError("no StageSet named \"\(stageset ?? "")\" in \(global.configPath)")
-        }
-        let logger = AgentLogging.logger()
-        let lock: StateDirectoryLock
-        do {
-            lock = try StateDirectoryLock(stateDirectory: global.stateDirectory)
-        } catch {
-            writeStandardError("\(error.message)\n")
-            throw ExitCode.problemsFound
-        }
+        let (configuration, stageSets) = try global.selectStageSets(stageset, requireAny: true)
+        let logger = AgentLogging.logger(global)
+        let lock = try global.lockStateDirectory()
         defer { withExtendedLifetime(lock) {} }
         var failed = false
         for stageSet in stageSets {

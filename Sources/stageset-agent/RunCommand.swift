@@ -18,7 +18,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
 
     func run() async throws {
-        let logger = AgentLogging.logger()
+        let logger = AgentLogging.logger(global)
         let global = self.global
         let cluster = self.cluster
         let daemon = AgentDaemon(

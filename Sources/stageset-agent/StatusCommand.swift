@@ -27,11 +27,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try loadConfiguration(global.configPath)
-        let stageSets = configuration.stageSets(named: stageset)
-        if stageSets.isEmpty, let stageset {
-            throw ValidationError("no StageSet named \"\(stageset)\" in \(global.configPath)")
-        }
+        let stageSets = try global.selectStageSets(stageset, requireAny: false).stageSets
         var statuses: [(StageSet, StageSetStatus?)] = []
         for stageSet in stageSets {
             let store = StageSetStateStore(stateDirectory: global.stateDirectory, namespace: stageSet.metadata.namespace, name: stageSet.metadata.name)

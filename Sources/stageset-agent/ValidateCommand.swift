@@ -14,16 +14,3 @@ struct ValidateCommand: ParsableCommand {
         print("configuration is valid: \(configuration.stageSets.count) StageSet(s), \(sourceCount) source(s)")
     }
 }
-
-/// Loads the configuration or reports every issue on standard error and exits 1.
-func loadConfiguration(_ path: String) throws -> Configuration {
-    do {
-        return try ConfigurationLoader.load(path: path)
-    } catch {
-        for issue in error.issues {
-            writeStandardError(issue.description + "\n")
-        }
-        writeStandardError("\(error.issues.count) problem(s) found in \(path)\n")
-        throw ExitCode.problemsFound
-    }
-}

@@ -6,13 +6,13 @@ import KubeEmulator
 import TestSupport
 import Testing
 
-/// kubeconfig `proxy-url` through a real proxy (Servers/proxy_server.py, python3) and request timeouts.
+/// kubeconfig `proxy-url` through a real proxy (Tests/HTTPTests/Servers/proxy_server.py, python3) and request timeouts.
 @Suite struct TransportTests {
     /// The forward proxy from the HTTP target's tests: CONNECT and SOCKS5, with a `/stats` page.
     final class Proxy: @unchecked Sendable {
         let peer: LinePeer
         init(_ arguments: [String] = []) throws {
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Servers/proxy_server.py").path
+            let script = PackagePaths.root + "/Tests/HTTPTests/Servers/proxy_server.py"
             peer = try LinePeer(try Shell.locate("python3"), ["-u", script] + arguments)
         }
         func stats() async throws -> JSONObject {

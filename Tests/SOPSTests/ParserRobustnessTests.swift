@@ -1,4 +1,5 @@
 import Foundation
+import YAML
 @testable import SOPS
 import Testing
 import TestSupport
@@ -78,8 +79,8 @@ struct ParserRobustnessTests {
             _ = try? EncryptedValue.parse(bytes)
             _ = try? ValueCipher.typed(bytes, type: ["str", "int", "float", "bool", "time", "comment", "bytes"][round % 7])
             _ = GoNumberText.parseFloat(String(decoding: bytes, as: UTF8.self))
-            _ = SOPSTimestamp.parseRFC3339(String(decoding: bytes, as: UTF8.self))
-            _ = SOPSTimestamp.parseYAML(String(decoding: bytes, as: UTF8.self))
+            _ = YAMLTimestamp.parseRFC3339(String(decoding: bytes, as: UTF8.self))
+            _ = YAMLTimestamp.parseYAML(String(decoding: bytes, as: UTF8.self))
         }
     }
 

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import YAML
 @testable import SOPS
 import Testing
 import TestSupport
@@ -36,7 +37,7 @@ struct ValueFormatTests {
         #expect(try ValueCipher.typed(Array("True".utf8), type: "bool") == .bool(true))
         #expect(try ValueCipher.typed(Array("f".utf8), type: "bool") == .bool(false))
         #expect(try ValueCipher.typed(Array("2024-01-02T03:04:05.5+02:00".utf8), type: "time")
-            == .time(SOPSTimestamp(year: 2024, month: 1, day: 2, hour: 3, minute: 4, second: 5, nanosecond: 500_000_000, offsetSeconds: 7200)))
+            == .time(YAMLTimestamp(year: 2024, month: 1, day: 2, hour: 3, minute: 4, second: 5, nanosecond: 500_000_000, offsetSeconds: 7200)))
         #expect(try ValueCipher.typed([0xFF, 0x00], type: "str") == .string([0xFF, 0x00]))
         #expect(try ValueCipher.typed(Array(" note".utf8), type: "comment") == .comment(Array(" note".utf8)))
         for (text, type) in [("1.5", "int"), ("yes", "bool"), ("1e400", "float"), ("2024-13-01T00:00:00Z", "time"), ("x", "decimal")] {
@@ -82,8 +83,8 @@ struct ValueFormatTests {
             ("08", .float(8)), ("1e3", .float(1000)), (".5", .float(0.5)), ("+.5", .float(0.5)), ("1e400", .text("1e400")),
             ("yes", .text("yes")), ("True", .bool(true)), ("~", .null), ("", .null), ("<<", .text("<<")),
             ("18446744073709551615", .unsignedInteger(.max)), ("+18446744073709551615", .float(18446744073709551616)),
-            ("2024-01-02", .time(SOPSTimestamp(year: 2024, month: 1, day: 2))),
-            ("2024-1-2 3:4:5.5", .time(SOPSTimestamp(year: 2024, month: 1, day: 2, hour: 3, minute: 4, second: 5, nanosecond: 500_000_000))),
+            ("2024-01-02", .time(YAMLTimestamp(year: 2024, month: 1, day: 2))),
+            ("2024-1-2 3:4:5.5", .time(YAMLTimestamp(year: 2024, month: 1, day: 2, hour: 3, minute: 4, second: 5, nanosecond: 500_000_000))),
             ("2024-01-02T03:04:05", .text("2024-01-02T03:04:05")), ("2024-02-30", .text("2024-02-30")),
         ]
         for (text, expected) in cases { #expect(GoYAMLResolver.resolvePlain(text).value == expected, "\(text)") }
@@ -98,14 +99,14 @@ struct ValueFormatTests {
 
     @Test("RFC 3339 and MarshalText formatting")
     func timestamps() throws {
-        let time = try #require(SOPSTimestamp.parseRFC3339("2026-11-29T11:22:30.120Z"))
+        let time = try #require(YAMLTimestamp.parseRFC3339("2026-11-29T11:22:30.120Z"))
         #expect(time.rfc3339 == "2026-11-29T11:22:30Z")
         #expect(time.marshalText == "2026-11-29T11:22:30.12Z")
-        #expect(SOPSTimestamp.parseRFC3339("2026-11-29T11:22:30-05:30")?.rfc3339 == "2026-11-29T11:22:30-05:30")
-        #expect(SOPSTimestamp.parseRFC3339("2026-11-29T11:22:30+00:00")?.rfc3339 == "2026-11-29T11:22:30Z")
-        #expect(SOPSTimestamp.parseRFC3339("2026-11-29 11:22:30Z") == nil)
-        #expect(SOPSTimestamp.parseRFC3339("2025-02-29T00:00:00Z") == nil)
-        #expect(SOPSTimestamp.parseYAML("2024-02-29")?.marshalText == "2024-02-29T00:00:00Z")
+        #expect(YAMLTimestamp.parseRFC3339("2026-11-29T11:22:30-05:30")?.rfc3339 == "2026-11-29T11:22:30-05:30")
+        #expect(YAMLTimestamp.parseRFC3339("2026-11-29T11:22:30+00:00")?.rfc3339 == "2026-11-29T11:22:30Z")
+        #expect(YAMLTimestamp.parseRFC3339("2026-11-29 11:22:30Z") == nil)
+        #expect(YAMLTimestamp.parseRFC3339("2025-02-29T00:00:00Z") == nil)
+        #expect(YAMLTimestamp.parseYAML("2024-02-29")?.marshalText == "2024-02-29T00:00:00Z")
     }
 
     @Test("Shamir: any threshold-sized set of shares recovers the secret; bad share sets are refused")

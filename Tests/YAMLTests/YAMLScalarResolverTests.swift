@@ -10,8 +10,12 @@ import Testing
         ("0", .integer(0)), ("-17", .integer(-17)), ("+5", .integer(5)), ("1_000", .integer(1000)),
         ("0755", .integer(493)), ("0o17", .integer(15)), ("0x1F", .integer(31)), ("0b101", .integer(5)),
         ("08", .float(8)), ("1.5", .float(1.5)), ("1e3", .float(1000)), (".5", .float(0.5)), ("-.inf", .float(-.infinity)),
-        ("9223372036854775807", .integer(Int64.max)), ("18446744073709551615", .unsignedInteger(UInt64.max)),
+        ("9223372036854775807", .integer(Int64.max)), ("18446744073709551615", .unsignedInteger(UInt64.max)), ("+18446744073709551615", .float(18446744073709551616)),
         ("2024-01-02", .timestamp("2024-01-02")), ("2001-12-14T21:59:43.10Z", .timestamp("2001-12-14T21:59:43.10Z")),
+        ("2001-12-14 21:59:43.10", .timestamp("2001-12-14 21:59:43.10")), ("2001-1-2t3:4:5+01:00", .timestamp("2001-1-2t3:4:5+01:00")),
+        // Not go-yaml timestamps: trailing text, a `T` time without a zone, impossible dates.
+        ("2001-12-14T21:59:43Zjunk", .string("2001-12-14T21:59:43Zjunk")), ("2001-12-14T21:59:43", .string("2001-12-14T21:59:43")),
+        ("2023-02-29", .string("2023-02-29")), ("2001-13-01", .string("2001-13-01")),
         ("1.2.3", .string("1.2.3")), ("0x", .string("0x")), ("12abc", .string("12abc")), ("-", .string("-")),
     ])
     func resolvesPlainScalars(_ text: String, _ expected: YAMLScalarResolver.Resolved) {

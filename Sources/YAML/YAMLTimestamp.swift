@@ -1,7 +1,7 @@
-/// A Go `time.Time` as sops sees it: a wall clock with a fixed UTC offset. Parsing follows the
-/// layouts go-yaml v3 and Go's RFC 3339 parser accept; printing follows `MarshalText` and
-/// `Format(time.RFC3339)`, which is what sops hashes, uses as MAC AAD and writes out.
-public struct SOPSTimestamp: Sendable, Hashable {
+/// A YAML timestamp as go-yaml v3 reads it into a Go `time.Time`: a wall clock with a fixed UTC
+/// offset. Parsing follows the layouts go-yaml and Go's RFC 3339 parser accept; printing follows
+/// `MarshalText` and `Format(time.RFC3339)`, which is what sops hashes, uses as MAC AAD and writes out.
+public struct YAMLTimestamp: Sendable, Hashable {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -65,14 +65,14 @@ public struct SOPSTimestamp: Sendable, Hashable {
 
     /// The timestamps go-yaml v3 resolves from a plain scalar: `2006-1-2T15:4:5.999999999Z07:00`
     /// (also with `t`), `2006-1-2 15:4:5.999999999` (UTC) and `2006-1-2`.
-    public static func parseYAML(_ text: String) -> SOPSTimestamp? {
+    public static func parseYAML(_ text: String) -> YAMLTimestamp? {
         var scanner = TimeScanner(Array(text.utf8))
         guard let year = scanner.fixedNumber(4), scanner.consume(UInt8(ascii: "-")),
             let month = scanner.shortNumber(), (1...12).contains(month), scanner.consume(UInt8(ascii: "-")),
             let day = scanner.shortNumber(), (1...31).contains(day)
         else { return nil }
         guard day <= daysIn(month: month, year: year) else { return nil }
-        if scanner.atEnd { return SOPSTimestamp(year: year, month: month, day: day) }
+        if scanner.atEnd { return YAMLTimestamp(year: year, month: month, day: day) }
         let separator = scanner.next()
         guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t") || separator == UInt8(ascii: " ") else { return nil }
         guard let hour = scanner.shortNumber(), hour < 24, scanner.consume(UInt8(ascii: ":")),
@@ -88,13 +88,13 @@ public struct SOPSTimestamp: Sendable, Hashable {
             offset = zone
         }
         guard scanner.atEnd else { return nil }
-        return SOPSTimestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+        return YAMLTimestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
             nanosecond: nanosecond, offsetSeconds: offset)
     }
 
     /// Go's `time.Parse(time.RFC3339, s)` (also what `UnmarshalText` accepts): fixed-width fields,
     /// optional fraction (`.` or `,`), `Z` or `±hh:mm`.
-    public static func parseRFC3339(_ text: String) -> SOPSTimestamp? {
+    public static func parseRFC3339(_ text: String) -> YAMLTimestamp? {
         var scanner = TimeScanner(Array(text.utf8))
         guard let year = scanner.fixedNumber(4), scanner.consume(UInt8(ascii: "-")),
             let month = scanner.fixedNumber(2), (1...12).contains(month), scanner.consume(UInt8(ascii: "-")),
@@ -106,7 +106,7 @@ public struct SOPSTimestamp: Sendable, Hashable {
         else { return nil }
         let nanosecond = scanner.fraction()
         guard let offset = scanner.zone(), scanner.atEnd else { return nil }
-        return SOPSTimestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+        return YAMLTimestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
             nanosecond: nanosecond, offsetSeconds: offset)
     }
 }

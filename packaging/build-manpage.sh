@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Writes the stageset-agent(8) man page (man(7) groff markup) to standard output, generated from
+# the binary's own --help texts: the top-level help, then `<command> --help` for every
+# subcommand it lists (recursively), so the page never drifts from the command line.
+#
+#   packaging/build-manpage.sh .build/release/stageset-agent > stageset-agent.8
+#
+# The date comes from SOURCE_DATE_EPOCH (reproducible builds), else today.
+set -euo pipefail
+
+binary=${1:?usage: build-manpage.sh PATH-TO-stageset-agent}
+[ -x "$binary" ] || { echo "build-manpage.sh: $binary is not executable" >&2; exit 1; }
+export COLUMNS=1000   # one line per option: no wrapping to undo
+name=stageset-agent
+version=$("$binary" version | awk '{print $NF}')
+date=$(date -u -d "@${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%d)
+
+# help_to_man HEADING-LEVEL COMMAND-WORDS...: one command's --help as groff.
+# Level "top" prints DESCRIPTION and OPTIONS sections, level "sub" a COMMANDS subsection.
+help_to_man() {
+    local level=$1; shift
+    "$binary" "$@" --help | awk -v level="$level" -v command="$name${*:+ $*}" '
+        function esc(text) {
+            gsub(/\\/, "\\e", text)
+            gsub(/-/, "\\-", text)
+            if (text ~ /^[.\047]/) text = "\\&" text
+            return text
+        }
+        # An option or argument label: names bold, <values> italic.
+        function label(text,    words, count, i, out, word) {
+            count = split(text, words, / /)
+            out = ""
+            for (i = 1; i <= count; i++) {
+                word = esc(words[i])
+                if (words[i] ~ /^</) word = "\\fI" word "\\fR"; else word = "\\fB" word "\\fR"
+                out = out (i > 1 ? " " : "") word
+            }
+            return out
+        }
+        function flush_entry() {
+            if (entry == "") return
+            if (!(level == "sub" && (entry ~ /^--version$/ || entry ~ /^-h, --help$/))) {
+                if (pending_header != "") { print pending_header; pending_header = "" }
+                if (section == "SUBCOMMANDS") print ".TP\n.B " esc(entry)
+                else print ".TP\n" label(entry)
+                print esc(description)
+            }
+            entry = ""; description = ""
+        }
+        /^OVERVIEW: / {
+            section = "OVERVIEW"
+            text = substr($0, 11)
+            if (level == "top") print ".SH DESCRIPTION"
+            else print ".SS \"" substr(command, length("'"$name"'") + 2) "\""
+            print esc(text)
+            next
+        }
+        /^USAGE: / {
+            section = "USAGE"
+            if (level == "sub") print ".PP\n.B Usage:\n.br\n" esc(substr($0, 8))
+            next
+        }
+        /^(ARGUMENTS|OPTIONS|SUBCOMMANDS):$/ {
+            flush_entry()
+            section = substr($0, 1, length($0) - 1)
+            if (level == "top" && section == "OPTIONS") print ".SH OPTIONS"
+            else if (level == "top" && section == "SUBCOMMANDS") print ".SH COMMANDS\nEach command has its own options, listed with the command below."
+            else if (!(level == "top" && section == "ARGUMENTS")) pending_header = ".PP\n.I " (section == "ARGUMENTS" ? "Arguments:" : "Options:")
+            next
+        }
+        section == "OVERVIEW" {
+            if ($0 == "") { paragraph = 1; next }
+            if (paragraph) print ".PP"
+            paragraph = 0
+            print esc($0)
+            next
+        }
+        section == "ARGUMENTS" || section == "OPTIONS" || section == "SUBCOMMANDS" {
+            if ($0 ~ /^  See /) next
+            if ($0 ~ /^  [^ ]/) {
+                flush_entry()
+                # The label column is 24 wide after a 2-space indent; a longer label puts its
+                # description on the next line.
+                if (length($0) > 26 && substr($0, 26, 1) == " " && substr($0, 27, 1) != " ") {
+                    entry = substr($0, 3, 23); sub(/ +$/, "", entry)
+                    description = substr($0, 27)
+                } else {
+                    entry = substr($0, 3); description = ""
+                }
+            } else if ($0 ~ /^   +[^ ]/) {
+                sub(/^ +/, "", $0)
+                description = description (description == "" ? "" : " ") $0
+            }
+            next
+        }
+        END { flush_entry() }
+    '
+}
+
+# subcommands COMMAND-WORDS...: the names listed under SUBCOMMANDS in that command's help.
+subcommands() {
+    "$binary" "$@" --help | awk '
+        /^SUBCOMMANDS:$/ { inside = 1; next }
+        /^[A-Z]+:/ { inside = 0 }
+        inside && /^  [a-z]/ && $1 != "See" { print $1 }
+    '
+}
+
+document() {
+    local words=("$@") sub
+    for sub in $(subcommands "${words[@]}"); do
+        [ "$sub" = help ] && continue
+        help_to_man sub "${words[@]}" "$sub"
+        if [ -n "$(subcommands "${words[@]}" "$sub")" ]; then document "${words[@]}" "$sub"; fi
+    done
+}
+
+summary=$("$binary" --help | sed -n 's/^OVERVIEW: //p' | sed 's/\.$//')
+
+cat <<HEADER
+.\\" Generated by packaging/build-manpage.sh from \`$name --help\`; do not edit.
+.TH STAGESET\\-AGENT 8 "$date" "$name $version" "System Administration"
+.SH NAME
+stageset\\-agent \\- ${summary,}
+.SH SYNOPSIS
+.B stageset\\-agent
+.I command
+.RI [ options ]
+.br
+.B systemctl
+.RB { start | reload | stop | status }
+.B stageset\\-agent
+HEADER
+help_to_man top
+document
+cat <<'FOOTER'
+.SH SERVICE
+The package installs
+.I stageset\-agent.service
+(Type=notify, watchdog, sandboxed). It starts only once a StageSet exists in
+.IR /etc/stageset\-agent/stagesets/ .
+.B systemctl reload stageset\-agent
+re\-reads the configuration and credentials (SIGHUP).
+Logs go to the journal with the fields STAGESET, STAGE, REVISION, REASON and OBJECT:
+.PP
+.RS
+.nf
+journalctl \-u stageset\-agent STAGESET=payments STAGE=app
+.fi
+.RE
+.PP
+See
+.I /usr/share/doc/stageset\-agent/systemd.md
+for the journal fields, MESSAGE_IDs, credentials and the sandbox.
+.SH FILES
+.TP
+.I /etc/stageset\-agent/stagesets/*.yaml
+StageSet, GitRepository and JsonnetSnippet documents (only *.yaml and *.yml are read).
+.TP
+.I /etc/stageset\-agent/secrets/NAME/ENTRY
+Host "Secrets": one file per data entry, owned by root, mode 0600.
+.TP
+.I $CREDENTIALS_DIRECTORY/NAME.ENTRY
+The same entries delivered as systemd credentials (LoadCredential=, LoadCredentialEncrypted=).
+.TP
+.I /var/lib/stageset\-agent/
+State: status, inventories, ledgers, Git cache, encrypted rollback store.
+.TP
+.I /run/stageset\-agent/
+Runtime directory (private build directory on tmpfs).
+.TP
+.I /etc/default/stageset\-agent
+Environment for the service (STAGESET_AGENT_* variables).
+.SH ENVIRONMENT
+.TP
+.B STAGESET_AGENT_CONFIG
+Configuration file or directory (\-\-config).
+.TP
+.B STAGESET_AGENT_STATE_DIR
+State directory (\-\-state\-dir).
+.TP
+.B STAGESET_AGENT_SECRETS_DIR
+Directory of host Secrets (\-\-secrets\-dir).
+.TP
+.B KUBECONFIG
+kubeconfig for StageSets without spec.kubeConfig.
+.SH EXIT STATUS
+0 success, 1 the command found problems, 2 usage errors.
+.SH SEE ALSO
+.BR systemctl (1),
+.BR journalctl (1),
+.BR systemd.exec (5),
+.BR systemd\-creds (1),
+.BR git (1),
+.BR kubectl (1)
+FOOTER
