@@ -2,7 +2,7 @@
 #
 #   make deb      release binary (static Swift stdlib, stripped) -> out/stageset-agent_<version>_<arch>.deb
 #   make test     the whole test suite (scripts/test.sh)
-#   make bench    release build of the benchmarks, then run them
+#   make bench    release build of the benchmarks, then run them (apply, decrypt, daemon; see docs/benchmarks.md)
 #   make manpage  out/stageset-agent.8 from the debug binary's --help texts
 #   make clean    remove out/
 #
@@ -29,7 +29,7 @@ OUT := out
 STAGING := $(OUT)/deb
 ROOT := $(STAGING)/$(PACKAGE)
 DEB := $(OUT)/$(PACKAGE)_$(VERSION)_$(ARCH).deb
-DOCS := README.md docs/configuration.md docs/sources.md docs/rollout.md docs/architecture.md docs/systemd.md
+DOCS := README.md docs/configuration.md docs/sources.md docs/rollout.md docs/decryption.md docs/rollback.md docs/daemon.md docs/systemd.md docs/architecture.md
 
 .PHONY: deb release test bench manpage clean
 
@@ -83,9 +83,13 @@ deb: release
 test:
 	scripts/test.sh
 
-bench:
+bench: deb
 	$(SWIFT) build $(RELEASE_FLAGS) --product stageset-agent-bench
-	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/stageset-agent-bench" apply
+	$(SWIFT) build $(RELEASE_FLAGS) --product kube-emulator
+	bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"
+	"$$bin/stageset-agent-bench" apply
+	"$$bin/stageset-agent-bench" decrypt
+	"$$bin/stageset-agent-bench" daemon --deb "$(DEB)"
 
 manpage:
 	$(SWIFT) build --product $(PACKAGE)

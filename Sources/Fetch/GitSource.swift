@@ -33,7 +33,9 @@ public struct GitSource: Sendable {
         defer { session.close() }
         let remote = try await session.listRemote(for: repository.spec.reference)
         let pin = try GitPin.select(repository.spec.reference, from: remote, source: name)
-        try await session.ensureCommit(pin)
+        try await CacheRepositoryLock.withLock(session.repositoryPath, source: name, timeout: repository.spec.timeout) { () throws(SourceError) in
+            try await session.ensureCommit(pin)
+        }
         return pin
     }
 

@@ -8,7 +8,7 @@ struct Benchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stageset-agent-bench",
         abstract: "Measure stageset-agent against its peers (kubectl, sops) on this machine.",
-        subcommands: [ApplyBenchmark.self, DecryptBenchmark.self])
+        subcommands: [ApplyBenchmark.self, DecryptBenchmark.self, DaemonBenchmark.self])
 }
 
 /// Prints a small aligned table.

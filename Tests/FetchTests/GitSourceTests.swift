@@ -43,6 +43,23 @@ func expectSourceError(_ code: SourceError.Code, _ body: () async throws -> Void
         #expect(!FileManager.default.fileExists(atPath: scratch.file("cache") + "/work"), "the cache is bare: no working tree")
     }
 
+    /// StageSets that share a Git URL pin it at the same time in the daemon; git's ref and
+    /// shallow locks fail rather than wait, so the cache's own lock must serialise them.
+    @Test func concurrentPinsOfOneRepositoryAllSucceed() async throws {
+        let fixture = try GitFixture()
+        let scratch = try ScratchDirectory()
+        for round in 0..<3 {
+            let commit = try fixture.commit(["deploy/app/config.yaml": sampleManifest + "# \(round)\n"])
+            let revisions = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { try await source(scratch).pin(repository(fixture.fileURL)).revision }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(revisions == Array(repeating: "main@sha1:\(commit)", count: 6))
+        }
+    }
+
     @Test func fetchesLightweightAndAnnotatedTags() async throws {
         let fixture = try GitFixture()
         let first = try fixture.commit(["a.yaml": sampleManifest])

@@ -97,6 +97,17 @@ import TestSupport
             #expect(modes[path] == mode, "\(path): \(modes[path] ?? "missing"), expected \(mode)")
         }
         #expect(!listing.contains { $0.path.hasPrefix("./lib/") || $0.path.hasPrefix("./var/") }, "units in /usr/lib only; state is made at run time")
+        // Every document the unit and the journal catalog point operators to is shipped.
+        for source in ["systemd/stageset-agent.service", "systemd/stageset-agent.catalog"] {
+            let text = try String(contentsOfFile: PackagePaths.root + "/" + source, encoding: .utf8)
+            let references = try NSRegularExpression(pattern: #"file:(?://)?(/usr/share/doc/[A-Za-z0-9_./-]+)"#)
+                .matches(in: text, range: NSRange(text.startIndex..., in: text))
+                .map { "." + String(text[Range($0.range(at: 1), in: text)!]) }
+            #expect(!references.isEmpty, "\(source) points to its documentation")
+            for reference in Set(references) {
+                #expect(modes[reference] != nil, "\(source) refers to \(reference), which the package does not ship")
+            }
+        }
 
         // Control archive: conffiles, scripts.
         let scratch = try ScratchDirectory("deb")
