@@ -175,6 +175,13 @@ struct GitSession {
     /// Fetches the pinned commit unless the cache has it; shallow where the server allows.
     func ensureCommit(_ pin: GitPin) async throws(SourceError) {
         let keepRef = "refs/stageset/\(pin.commit)"
+        // The keep-ref is written only after the commit is complete in the cache; while it is a
+        // loose ref (until git packs refs), reading it spares two git processes per pass.
+        if let recorded = try? String(contentsOfFile: repositoryPath + "/" + keepRef, encoding: .utf8),
+            recorded.split(separator: "\n").first.map(String.init) == pin.commit
+        {
+            return
+        }
         if try await hasCommit(pin.commit) {
             try await git(["update-ref", keepRef, pin.commit], directory: repositoryPath)
             return

@@ -203,14 +203,14 @@ extension EmulatedCluster {
         case .progressing?: established = false
         case .failed?: namesAccepted = false
         case .readyAfter(let seconds)?:
-            let at = (Timestamps.parse(crd["metadata"]["creationTimestamp"].stringValue) ?? now).addingTimeInterval(seconds)
+            let at = establishmentDue(of: name, created: crd, isNew: old == nil, after: seconds, now: now)
             if wasEstablished || now >= at { established = true } else { due = at }
         case .ready?: established = true
         case nil:
             if wasEstablished || crdEstablishDelay <= 0 {
                 established = true
             } else {
-                let at = (Timestamps.parse(crd["metadata"]["creationTimestamp"].stringValue) ?? now).addingTimeInterval(crdEstablishDelay)
+                let at = establishmentDue(of: name, created: crd, isNew: old == nil, after: crdEstablishDelay, now: now)
                 if now >= at { established = true } else { due = at }
             }
         }
@@ -222,6 +222,14 @@ extension EmulatedCluster {
         }
         if dryRun { return }
         if let due { pendingEstablishment[name] = due } else { pendingEstablishment.removeValue(forKey: name) }
+    }
+
+    /// When a CRD becomes Established: counted from the precise instant it was created (a pending due time is
+    /// kept), not from `creationTimestamp`, whose whole seconds would cut the delay short by up to a second.
+    private func establishmentDue(of name: String, created crd: JSONValue, isNew: Bool, after seconds: Double, now: Date) -> Date {
+        if !isNew, let pending = pendingEstablishment[name] { return pending }
+        let createdAt = isNew ? now : (Timestamps.parse(crd["metadata"]["creationTimestamp"].stringValue) ?? now)
+        return createdAt.addingTimeInterval(seconds)
     }
 
     /// Serves (or stops serving) the custom resource of a stored CRD according to its Established condition.

@@ -21,6 +21,7 @@ struct ApplyBenchmark: AsyncParsableCommand {
 
     @Option(help: "Number of ConfigMaps in the stage.") var objects = 1_000
     @Option(help: "Concurrent applies (the agent's pool size).") var parallelism = 8
+    @Flag(help: "Measure the agent only (for profiling): no kubectl, no floor.") var agentOnly = false
 
     func run() async throws {
         let scratch = try ScratchDirectory("bench-apply")
@@ -104,6 +105,11 @@ struct ApplyBenchmark: AsyncParsableCommand {
         let noOp = await reconciler.reconcile()
         let agentNoOp = seconds(ContinuousClock.now - clock)
         let noOpRequests = try requestCount() - afterFull
+
+        if agentOnly {
+            print("stageset-agent pass \(format(agentFull)) s, no-op pass \(format(agentNoOp)) s (\(noOpRequests) API requests)")
+            return
+        }
 
         // 2. kubectl apply --server-side on the same files.
         try reset()

@@ -11,8 +11,7 @@ import TestSupport
         let fixture = try CommandLineFixture()
         let emulator = try KubeEmulator.start(.init(stateDirectory: fixture.scratch.file("emulator")))
         defer { emulator.stop() }
-        try fixture.scratch.write("repository/clusters/edge/app/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n")
-        try fixture.commit("namespace")
+        try fixture.addNamespace()
         let config = try fixture.writeConfig(ref: "branch: main")
         let receiver = try DatagramReceiver(directory: fixture.scratch.file(""))
         let arguments = ["run", "--config", config, "--state-dir", fixture.scratch.file("state"), "--secrets-dir", fixture.scratch.file("secrets"),
@@ -54,8 +53,7 @@ import TestSupport
         let fixture = try CommandLineFixture()
         let emulator = try KubeEmulator.start(.init(stateDirectory: fixture.scratch.file("emulator")))
         defer { emulator.stop() }
-        try fixture.scratch.write("repository/clusters/edge/app/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n")
-        try fixture.commit("namespace")
+        try fixture.addNamespace()
         let config = try fixture.writeConfig(ref: "branch: main")
         let result = try agent(["reconcile", "--once", "--config", config, "--state-dir", fixture.scratch.file("state"),
             "--secrets-dir", fixture.scratch.file("secrets"), "--kubeconfig", emulator.kubeconfigPath, "--log-format", "json"],

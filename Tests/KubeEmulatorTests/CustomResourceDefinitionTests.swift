@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func crdBecomesServedAfterTheEstablishDelayAndDisappearsOnDelete() throws {
-        let cluster = try TestCluster { $0.crdEstablishDelaySeconds = 1 }
+        let cluster = try TestCluster { $0.crdEstablishDelaySeconds = 2 }
         try cluster.createNamespace("demo")
         let created = try cluster.apply(Self.crdPath, Self.crd, manager: "agent")
         #expect(created.status == 201)

@@ -27,56 +27,15 @@ import TestSupport
     @Test func aReconcilePassMakesOnlySystemCallsTheUnitPermits() throws {
         let strace = try Shell.locate("strace")
         let agent = try PackagePaths.builtProduct("stageset-agent")
-        let scratch = try ScratchDirectory("syscalls")
-        let repository = scratch.file("repository")
-        try scratch.write("repository/clusters/edge/app/objects.yaml", """
-            apiVersion: v1
-            kind: Namespace
-            metadata:
-              name: demo
-            ---
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: settings
-              namespace: demo
-            data:
-              mode: traced
-            """)
-        let git = ["-c", "user.email=t@example.invalid", "-c", "user.name=T"]
-        try Shell.check("git", git + ["init", "--quiet", "-b", "main"], in: repository)
-        try Shell.check("git", git + ["add", "-A"], in: repository)
-        try Shell.check("git", git + ["commit", "--quiet", "-m", "objects"], in: repository)
-        try scratch.write("config/edge.yaml", """
-            apiVersion: stages.metio.wtf/v1
-            kind: StageSet
-            metadata:
-              name: edge
-              namespace: demo
-            spec:
-              stages:
-                - name: app
-                  sourceRef:
-                    kind: GitRepository
-                    name: config
-                  path: ./clusters/edge/app
-            ---
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: GitRepository
-            metadata:
-              name: config
-              namespace: demo
-            spec:
-              url: file://\(repository)
-              interval: 1m
-              ref:
-                branch: main
-            """)
+        let fixture = try CommandLineFixture()
+        try fixture.addNamespace()
+        let config = try fixture.writeConfig(ref: "branch: main")
+        let scratch = fixture.scratch
         let emulator = try KubeEmulator.start(.init(stateDirectory: scratch.file("emulator")))
         defer { emulator.stop() }
 
         let trace = scratch.file("trace")
-        let run = try Shell.run(strace, ["-f", "-qq", "-o", trace, agent, "reconcile", "--once", "--config", scratch.file("config"),
+        let run = try Shell.run(strace, ["-f", "-qq", "-o", trace, agent, "reconcile", "--once", "--config", config,
             "--state-dir", scratch.file("state"), "--secrets-dir", scratch.file("secrets"), "--kubeconfig", emulator.kubeconfigPath])
         #expect(run.status == 0, "reconcile --once under strace: \(run.standardOutput)\(run.standardError)")
         #expect(run.standardOutput.contains("Ready (Succeeded)"))
