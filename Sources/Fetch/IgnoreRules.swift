@@ -8,6 +8,56 @@ public struct IgnoreRules: Sendable, Hashable {
         var negated: Bool
         var directoryOnly: Bool
         var anchored: Bool
+        var shape: PatternShape
+
+        init(pattern: [UInt8], negated: Bool, directoryOnly: Bool, anchored: Bool) {
+            self.pattern = pattern
+            self.negated = negated
+            self.directoryOnly = directoryOnly
+            self.anchored = anchored
+            shape = PatternShape(pattern)
+        }
+
+        func matches(_ text: ArraySlice<UInt8>) -> Bool {
+            switch shape {
+            case .literal: return text.elementsEqual(pattern)
+            case .anyNameEnding(let ending):
+                guard text.count >= ending.count, text.suffix(ending.count).elementsEqual(ending) else { return false }
+                return !text.dropLast(ending.count).contains(UInt8(ascii: "/"))
+            case .atAnyDepth(let literal):
+                guard text.count >= literal.count, text.suffix(literal.count).elementsEqual(literal) else { return false }
+                return text.count == literal.count || text[text.endIndex - literal.count - 1] == UInt8(ascii: "/")
+            case .glob: return IgnoreRules.glob(pattern[...], text)
+            }
+        }
+    }
+
+    /// The common pattern forms matched without the general glob (every tree entry meets every
+    /// rule, so Flux's default list costs tens of thousands of matches on a large stage).
+    enum PatternShape: Sendable, Hashable {
+        /// No wildcard: the text equals the pattern.
+        case literal
+        /// `*<literal>`: the text ends with the literal and the rest holds no `/`.
+        case anyNameEnding([UInt8])
+        /// `**/<literal>`: the text is the literal or ends with `/<literal>`.
+        case atAnyDepth([UInt8])
+        case glob
+
+        init(_ pattern: [UInt8]) {
+            func isLiteral(_ bytes: ArraySlice<UInt8>) -> Bool {
+                !bytes.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
+            }
+            let star = UInt8(ascii: "*")
+            if isLiteral(pattern[...]) {
+                self = .literal
+            } else if pattern.starts(with: [star, star, UInt8(ascii: "/")]), pattern.count > 3, isLiteral(pattern.dropFirst(3)) {
+                self = .atAnyDepth(Array(pattern.dropFirst(3)))
+            } else if pattern.first == star, pattern.count > 1, isLiteral(pattern.dropFirst()) {
+                self = .anyNameEnding(Array(pattern.dropFirst()))
+            } else {
+                self = .glob
+            }
+        }
     }
 
     var rules: [Rule]
@@ -88,8 +138,7 @@ public struct IgnoreRules: Sendable, Hashable {
         let name = path.lastIndex(of: UInt8(ascii: "/")).map { path[($0 + 1)...] } ?? path
         for rule in rules {
             if rule.directoryOnly && !isDirectory { continue }
-            let matched = rule.anchored ? Self.glob(rule.pattern[...], path) : Self.glob(rule.pattern[...], name)
-            if matched { verdict = !rule.negated }
+            if rule.matches(rule.anchored ? path : name) { verdict = !rule.negated }
         }
         return verdict
     }
