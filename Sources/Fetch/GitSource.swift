@@ -190,16 +190,20 @@ struct GitSession {
         if let remoteReference = pin.remoteReference {
             try await git(["fetch", "--quiet", "--no-tags", "--depth=1", "--", url, "+\(remoteReference):refs/stageset/fetch"], directory: repositoryPath)
         }
-        if try await !hasCommit(pin.commit) {
+        var present = try await hasCommit(pin.commit)
+        if !present {
             try await git(["fetch", "--quiet", "--no-tags", "--depth=1", "--", url, pin.commit], directory: repositoryPath, allowFailure: true)
+            present = try await hasCommit(pin.commit)
         }
-        if try await !hasCommit(pin.commit), let remoteReference = pin.remoteReference {
+        if !present, let remoteReference = pin.remoteReference {
             try await git(["fetch", "--quiet", "--no-tags", "--unshallow", "--", url, "+\(remoteReference):refs/stageset/fetch"], directory: repositoryPath, allowFailure: true)
+            present = try await hasCommit(pin.commit)
         }
-        if try await !hasCommit(pin.commit) {
+        if !present {
             try await git(["fetch", "--quiet", "--tags", "--", url, "+refs/heads/*:refs/stageset/heads/*"], directory: repositoryPath, allowFailure: true)
+            present = try await hasCommit(pin.commit)
         }
-        guard try await hasCommit(pin.commit) else {
+        guard present else {
             throw SourceError(code: .notFound, source: name, message: "commit \(pin.commit) not found in the repository")
         }
         try await git(["update-ref", keepRef, pin.commit], directory: repositoryPath)
