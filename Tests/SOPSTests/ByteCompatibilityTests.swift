@@ -117,6 +117,30 @@ struct ByteCompatibilityTests {
         #expect(actual == expected, "\(file.name) [\(mode.label)]: \(firstDifference(expected, actual))")
     }
 
+    /// The same matrix with an OpenPGP master key (a real GnuPG 2.2 key, the file encrypted by the
+    /// real sops through gpg): one key per file, every mode, read through the in-process key ring.
+    @Test("PGP: decryption equals sops decrypt in every mode", arguments: MatrixFile.all)
+    func pgpDecryptionMatchesSops(file: MatrixFile) async throws {
+        let peer = try SOPSPeer("sops-pgp-matrix")
+        let gpg = try MasterKeyTests.GnuPG(peer.scratch)
+        defer { gpg.stop() }
+        var keys = DecryptionKeys()
+        try keys.addEntry(named: "team.asc", contents: Array(try gpg.exportedSecretKey().utf8), source: "test")
+        let (decryptor, problems) = try SOPSDecryptor.forKeys(keys)
+        #expect(problems.isEmpty)
+        for mode in EncryptionMode.all {
+            // A creation rule names the key itself; flags-only modes take it from SOPS_PGP_FP.
+            let config = mode.rule.map { "creation_rules:\n  - pgp: \(gpg.fingerprint)\n    \($0)\n" }
+            let environment = config == nil ? ["GNUPGHOME": gpg.home, "SOPS_PGP_FP": gpg.fingerprint] : ["GNUPGHOME": gpg.home]
+            let encrypted = try peer.encrypt(file.plaintext, name: file.name, arguments: mode.arguments, config: config, environment: environment)
+            #expect(encrypted.text.contains(gpg.fingerprint) && !encrypted.text.contains("age1"), "\(file.name) [\(mode.label)] not PGP-only")
+            let expected = try peer.decrypt(encrypted, name: file.name, environment: ["GNUPGHOME": gpg.home])
+            try #require(expected.status == 0, "sops decrypt \(file.name) [\(mode.label)]: \(expected.error)")
+            let actual = try await decryptor.decrypt(encrypted, format: SOPSFormat.forPath(file.name), fileName: file.name)
+            #expect(actual == expected.output, "\(file.name) [\(mode.label)]: \(firstDifference(expected.output, actual))")
+        }
+    }
+
     /// A file we did not let sops re-emit: the original layout (comments anywhere, flow style,
     /// inline comments) followed by real metadata; both tools must read it the same way.
     @Test("hand-written YAML layouts read like sops", arguments: [
