@@ -94,7 +94,7 @@ let package = Package(
         .target(name: "KubeEmulator", dependencies: ["COpenSSL", "CKubeEmulatorShims", "TestSupport"], exclude: ["README.md"]),
         .executableTarget(name: "kube-emulator", dependencies: ["KubeEmulator"]),
         .executableTarget(name: "stageset-agent-bench", dependencies: [
-            "Rollout", "Kube", "KubeEmulator", "HTTP", "Fetch", "StageSpec", "Store", "HostSecrets", "SOPS", "JSON", "YAML", "TestSupport",
+            "Rollout", "Kube", "KubeEmulator", "HTTP", "Fetch", "Build", "StageSpec", "Store", "HostSecrets", "SOPS", "JSON", "YAML", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

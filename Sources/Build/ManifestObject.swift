@@ -33,17 +33,11 @@ public struct ManifestObject: Sendable, Hashable {
 
     /// Sets a label, creating `metadata.labels` when needed.
     public mutating func setLabel(_ key: String, _ label: String) {
-        var metadata = self.metadata
-        var labels = metadata["labels"]?.objectValue ?? JSONObject()
-        labels[key] = .string(label)
-        metadata["labels"] = .object(labels)
-        value["metadata"] = .object(metadata)
+        value.set(.string(label), at: ["metadata", "labels", key])
     }
 
     public mutating func setNamespace(_ namespace: String) {
-        var metadata = self.metadata
-        metadata["namespace"] = .string(namespace)
-        value["metadata"] = .object(metadata)
+        value.set(.string(namespace), at: ["metadata", "namespace"])
     }
 
     public func annotation(_ key: String) -> String? {

@@ -128,12 +128,11 @@ public struct JSONParser {
             position += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
-            if object.contains(key), options.duplicateKeys == .reject {
+            if object.updateValue(value, forKey: key) != nil, options.duplicateKeys == .reject {
                 var failure = error("duplicate key \"\(key)\"", at: keyStart)
                 failure.code = .duplicateKey
                 throw failure
             }
-            object[key] = value
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input in object") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -223,7 +222,22 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONError) -> String {
         let start = position
         position += 1
-        var output: [UInt8] = []
+        // Most strings hold no escape: make the String straight from the input bytes.
+        let contentStart = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                guard let string = String(validating: bytes[contentStart..<position], as: UTF8.self) else {
+                    throw error("string is not valid UTF-8", at: start)
+                }
+                position += 1
+                return string
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character in string") }
+            position += 1
+        }
+        var output = Array(bytes[contentStart..<position])
         var runStart = position
         while true {
             guard position < bytes.count else { throw error("unterminated string", at: start) }

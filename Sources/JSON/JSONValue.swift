@@ -57,6 +57,7 @@ public enum JSONValue: Sendable, Hashable {
         get { objectValue?[key] }
         set {
             guard case .object(var object) = self else { return }
+            self = .null  // `object` is now the only reference: mutated in place, not copied
             object[key] = newValue
             self = .object(object)
         }
@@ -73,14 +74,13 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Sets the value at a path of object keys, creating intermediate objects.
     public mutating func set(_ value: JSONValue, at path: ArraySlice<String>) {
-        guard let first = path.first else {
+        guard !path.isEmpty else {
             self = value
             return
         }
         var object = objectValue ?? JSONObject()
-        var child = object[first] ?? .object(JSONObject())
-        child.set(value, at: path.dropFirst())
-        object[first] = child
+        self = .null  // `object` is now the only reference: mutated in place, not copied
+        object.set(value, at: path)
         self = .object(object)
     }
 

@@ -15,12 +15,14 @@ public struct RollbackEntry: Codable, Sendable, Equatable {
     /// The source URL (Git) or renderer URL (JaaS), to re-fetch when the entry is gone.
     public var sourceURL: String
     public var buildInputs: BuildInputs
+    /// RFC 3339 with nanoseconds (fixed width), so entries written within one second still sort
+    /// in the order they were made.
     public var createdAt: String
     /// Path → base64 contents.
     public var files: [String: String]
 
     public init(stageSet: String, stage: String, revision: String, source: String, sourceURL: String, buildInputs: BuildInputs,
-        createdAt: String = RFC3339.now(), files: [String: String])
+        createdAt: String = RFC3339.now(fractionDigits: 9), files: [String: String])
     {
         format = Self.currentFormat
         self.stageSet = stageSet

@@ -4,6 +4,7 @@ import Foundation
 public final class BackgroundServer: @unchecked Sendable {
     let process: SpawnedProcess
     public let port: Int
+    public var pid: pid_t { process.pid }
 
     /// Starts the program and waits until `127.0.0.1:port` accepts connections.
     public init(_ executable: String, _ arguments: [String], port: Int, environment: [String: String] = [:], directory: String? = nil) throws {
