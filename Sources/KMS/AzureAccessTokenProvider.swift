@@ -107,13 +107,8 @@ struct AzureAccessTokenProvider {
             } catch {
                 throw KMSError(.invalidCredentials, provider: .azureKeyVault, key: self.key, "cannot sign the client assertion: \(error.message)")
             }
-            return try await tokenEndpoint(
-                credentials, tenantID: tenantID,
-                form: [
-                    ("grant_type", "client_credentials"), ("client_id", clientID),
-                    ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", assertion),
-                    ("scope", scope),
-                ], principal: principal, redacting: [assertion])
+            return try await clientAssertionExchange(
+                credentials, tenantID: tenantID, clientID: clientID, assertion: assertion, scope: scope, principal: principal)
         case .workloadIdentity(let tenantID, let clientID, let tokenFile):
             let assertion: String?
             do {
@@ -124,13 +119,8 @@ struct AzureAccessTokenProvider {
             guard let assertion, !assertion.isEmpty else {
                 throw KMSError(.invalidCredentials, provider: .azureKeyVault, key: key, "the federated token file \(tokenFile) does not exist or is empty")
             }
-            return try await tokenEndpoint(
-                credentials, tenantID: tenantID,
-                form: [
-                    ("grant_type", "client_credentials"), ("client_id", clientID),
-                    ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", assertion),
-                    ("scope", scope),
-                ], principal: principal, redacting: [assertion])
+            return try await clientAssertionExchange(
+                credentials, tenantID: tenantID, clientID: clientID, assertion: assertion, scope: scope, principal: principal)
         case .managedIdentity(let clientID):
             return try await managedIdentity(clientID: clientID, scope: scope, principal: principal, tried: tried)
         }
@@ -144,6 +134,20 @@ struct AzureAccessTokenProvider {
                 "the authority host must be an https URL and the tenant id a tenant GUID or domain (authority \(credentials.authorityHost))")
         }
         return url
+    }
+
+    /// The client-credentials grant with a JWT client assertion (a signed certificate assertion
+    /// or a federated workload-identity token).
+    private func clientAssertionExchange(
+        _ credentials: AzureCredentials, tenantID: String, clientID: String, assertion: String, scope: String, principal: String
+    ) async throws(KMSError) -> (AccessToken, Date?) {
+        try await tokenEndpoint(
+            credentials, tenantID: tenantID,
+            form: [
+                ("grant_type", "client_credentials"), ("client_id", clientID),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"), ("client_assertion", assertion),
+                ("scope", scope),
+            ], principal: principal, redacting: [assertion])
     }
 
     private func tokenEndpoint(

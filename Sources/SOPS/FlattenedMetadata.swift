@@ -79,18 +79,7 @@ enum FlattenedMetadata {
             if rest.isEmpty {
                 if let existing { members[existing].1 = .leaf(value) } else { members.append((name, .leaf(value))) }
             } else {
-                var child: Node
-                if let existing {
-                    child = members[existing].1
-                } else if case .index = rest[0] {
-                    child = .list([])
-                } else {
-                    child = .map([])
-                }
-                switch (rest[0], child) {
-                case (.key, .map), (.index, .list): break
-                default: throw conflict()
-                }
+                var child = existing.map { members[$0].1 } ?? emptyNode(before: rest[0])
                 try insert(value, at: rest, into: &child, flatKey: flatKey)
                 if let existing { members[existing].1 = child } else { members.append((name, child)) }
             }
@@ -103,18 +92,7 @@ enum FlattenedMetadata {
             if rest.isEmpty {
                 items[position] = .leaf(value)
             } else {
-                var child: Node
-                if let existing = items[position] {
-                    child = existing
-                } else if case .index = rest[0] {
-                    child = .list([])
-                } else {
-                    child = .map([])
-                }
-                switch (rest[0], child) {
-                case (.key, .map), (.index, .list): break
-                default: throw conflict()
-                }
+                var child = items[position] ?? emptyNode(before: rest[0])
                 try insert(value, at: rest, into: &child, flatKey: flatKey)
                 items[position] = child
             }
@@ -122,6 +100,13 @@ enum FlattenedMetadata {
         default:
             throw conflict()
         }
+    }
+
+    /// A new node for a path to continue into; a kind that does not fit the next step (a leaf, or
+    /// a map before an index) is refused as a conflict by `insert` itself.
+    private static func emptyNode(before token: Token) -> Node {
+        if case .index = token { return .list([]) }
+        return .map([])
     }
 
     private static func convert(_ node: Node) -> MetadataValue {

@@ -7,11 +7,13 @@ public final class BackgroundProcess: @unchecked Sendable {
 
     /// Starts the program (output discarded); with `isReady`, waits until it returns true (a socket
     /// file appears, …), failing if the program exits first or takes more than ten seconds.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], isReady: (() -> Bool)? = nil) throws {
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+        isReady: (() -> Bool)? = nil) throws
+    {
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
         let started = try SpawnedProcess.start(
-            executable: try Shell.locate(executable), arguments: arguments, environment: merged, directory: nil, captureOutput: false)
+            executable: try Shell.locate(executable), arguments: arguments, environment: merged, directory: directory, captureOutput: false)
         close(started.input)
         close(started.output)
         close(started.error)

@@ -2,32 +2,19 @@ import Foundation
 
 /// A peer server process (git daemon, a Python test server …) stopped when released.
 public final class BackgroundServer: @unchecked Sendable {
-    let process: SpawnedProcess
+    let process: BackgroundProcess
     public let port: Int
     public var pid: pid_t { process.pid }
 
     /// Starts the program and waits until `127.0.0.1:port` accepts connections.
     public init(_ executable: String, _ arguments: [String], port: Int, environment: [String: String] = [:], directory: String? = nil) throws {
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
-        let started = try SpawnedProcess.start(
-            executable: try Shell.locate(executable), arguments: arguments, environment: merged, directory: directory, captureOutput: false)
-        close(started.input)
-        close(started.output)
-        close(started.error)
-        process = started.process
+        process = try BackgroundProcess(executable, arguments, environment: environment, directory: directory,
+            isReady: { Network.canConnect(port: port) })
         self.port = port
-        for _ in 0..<200 {
-            if Network.canConnect(port: port) { return }
-            if !process.isRunning { throw TestFailure("\(executable) exited before listening on port \(port)") }
-            usleep(25_000)
-        }
-        process.terminate()
-        throw TestFailure("\(executable) did not listen on port \(port)")
     }
 
     public func stop() {
-        process.terminate()
+        process.stop()
     }
 
     deinit { stop() }
