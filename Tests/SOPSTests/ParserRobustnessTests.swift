@@ -66,6 +66,25 @@ struct ParserRobustnessTests {
         }
     }
 
+    @Test("flattened metadata whose keys disagree on a node's kind is refused, naming the key")
+    func conflictingFlattenedKeys() {
+        let cases: [[(key: String, value: String)]] = [
+            [("sops", "leaf"), ("sops__map_version", "3.9.0")],
+            [("sops__map_age__list_0__map_recipient", "age1x"), ("sops__map_age__map_recipient", "age1y")],
+            [("sops__map_age__map_recipient", "age1x"), ("sops__map_age__list_0__map_enc", "x")],
+            [("sops__map_age__list_0", "leaf"), ("sops__map_age__list_0__map_enc", "x")],
+        ]
+        for entries in cases {
+            #expect(throws: SOPSError.self, "\(entries)") { try FlattenedMetadata.unflatten(entries) }
+            do {
+                _ = try FlattenedMetadata.unflatten(entries)
+            } catch {
+                #expect(error.message.contains("conflicts with another metadata entry"), "\(error.message)")
+            }
+        }
+        #expect((try? FlattenedMetadata.unflatten([("sops__map_age__list_0__map_recipient", "age1x"), ("sops__map_age__list_0__map_enc", "e")])) != nil)
+    }
+
     @Test("random bytes and random text for every store")
     func randomInput() {
         var generator = SeededGenerator(seed: 20261129)
